@@ -1,0 +1,18 @@
+import type { Board } from './types';
+
+// Espruino Original (STM32F103RCT6, 256 KB flash, 48 KB RAM): the smallest board; the SIM900 goes on
+// Serial1 (A9 TX, A10 RX). PWRKEY only; STATUS is read with an AT probe instead.
+const board: Board = {
+  id: 'original',
+  name: 'Espruino Original',
+  serial: 'Serial1',
+  tx: 'A9',
+  rx: 'A10',
+  baud: 57600,
+  pwrkey: 'B8',
+  status: null,
+  rxBufferSize: 1024,
+  budget: { codeBytes: 48 * 1024, jsVars: 1100 },
+  totalJsVars: 2250,
+};
+export default board;

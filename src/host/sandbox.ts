@@ -1,0 +1,322 @@
+// The host sandbox: runs a built bundle the way a board does, in a Node vm context that offers the Espruino
+// globals the project uses and lacks what Espruino lacks (Map, Set, Symbol, Array.from, ...).
+import * as vm from 'node:vm';
+import { readFileSync } from 'node:fs';
+import { bundlePath } from './boards';
+import { FolderStorage } from './storage';
+
+/** Names removed from the context because Espruino has no such global. */
+const REMOVED_GLOBALS = [
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Symbol', 'Proxy', 'Reflect', 'BigInt',
+  'BigInt64Array', 'BigUint64Array', 'SharedArrayBuffer', 'Atomics', 'TextEncoder', 'TextDecoder', 'queueMicrotask',
+  'structuredClone', 'globalThis',
+];
+/** Static members removed, as [object, member]. */
+const REMOVED_MEMBERS: [string, string][] = [
+  ['Array', 'from'], ['Array', 'of'], ['Uint8Array', 'from'], ['Uint8Array', 'of'], ['Object', 'freeze'],
+  ['Object', 'isFrozen'], ['Object', 'seal'], ['Object', 'getOwnPropertySymbols'], ['Object', 'fromEntries'],
+  ['Number', 'isInteger'], ['Number', 'isSafeInteger'], ['String', 'raw'], ['Promise', 'allSettled'], ['Promise', 'any'],
+];
+
+type Listener = (...args: any[]) => void;
+
+/** A small event emitter with Espruino's method names, shared by ports and E. */
+class Emitter {
+  private listeners: Record<string, Listener[]> = {};
+  on(ev: string, fn: Listener): void {
+    (this.listeners[ev] = this.listeners[ev] || []).push(fn);
+  }
+  removeListener(ev: string, fn: Listener): void {
+    const l = this.listeners[ev];
+    if (l) this.listeners[ev] = l.filter((f) => f !== fn);
+  }
+  removeAllListeners(ev?: string): void {
+    if (ev === undefined) this.listeners = {};
+    else delete this.listeners[ev];
+  }
+  emit(ev: string, ...args: any[]): void {
+    for (const fn of (this.listeners[ev] || []).slice()) fn(...args);
+  }
+  listenerCount(ev: string): number {
+    return (this.listeners[ev] || []).length;
+  }
+}
+
+/** Converts what Espruino's Serial.write/E.toUint8Array accept into bytes. */
+export function toBytes(data: any): Buffer {
+  if (data === undefined || data === null) return Buffer.alloc(0);
+  if (typeof data === 'string') return Buffer.from(data, 'latin1');
+  if (typeof data === 'number') return Buffer.from([data & 255]);
+  if (Buffer.isBuffer(data)) return data;
+  if (ArrayBuffer.isView(data)) return Buffer.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  if (data instanceof ArrayBuffer || Object.prototype.toString.call(data) === '[object ArrayBuffer]') return Buffer.from(new Uint8Array(data));
+  if (Array.isArray(data) || (typeof data === 'object' && typeof data.length === 'number')) {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < data.length; i++) parts.push(toBytes(data[i]));
+    return Buffer.concat(parts);
+  }
+  if (typeof data === 'object' && 'data' in data) {
+    const one = toBytes(data.data);
+    const count = typeof data.count === 'number' ? data.count : 1;
+    return Buffer.concat(new Array(count).fill(one));
+  }
+  return Buffer.from(String(data), 'latin1');
+}
+
+/** A board's serial port as the bundle sees it; the host side feeds it bytes and reads what it writes. */
+export class HostPort extends Emitter {
+  baud = 0;
+  options: any = null;
+  written: Buffer[] = [];
+  private writeHooks: ((b: Buffer) => void)[] = [];
+  private pending: Buffer[] = [];
+  private scheduled = false;
+  constructor(readonly name: string, private readonly schedule: (fn: () => void) => void) {
+    super();
+  }
+  // --- bundle side (Espruino Serial API) ---
+  setup(baud: number, options?: any): void {
+    this.baud = baud;
+    this.options = options || {};
+  }
+  write(...data: any[]): void {
+    const b = toBytes(data.length === 1 ? data[0] : data);
+    if (!b.length) return;
+    this.written.push(b);
+    for (const fn of this.writeHooks) fn(b);
+  }
+  print(s: any): void {
+    this.write(String(s));
+  }
+  println(s: any): void {
+    this.write(String(s) + '\r\n');
+  }
+  // --- host side ---
+  /** Bytes from the module to the bundle: delivered as 'data' events carrying binary strings, from the idle loop. */
+  feed(data: string | Uint8Array): void {
+    const b = toBytes(data);
+    if (!b.length) return;
+    this.pending.push(b);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      const chunk = Buffer.concat(this.pending.splice(0));
+      this.emit('data', chunk.toString('latin1'));
+    });
+  }
+  onWrite(fn: (b: Buffer) => void): void {
+    this.writeHooks.push(fn);
+  }
+  writtenText(): string {
+    return Buffer.concat(this.written).toString('latin1');
+  }
+}
+
+export interface SandboxOptions {
+  /** board id, for build/<board>.js */
+  board?: string;
+  /** or an explicit bundle file, or code */
+  bundlePath?: string;
+  code?: string;
+  /** folder behind require("Storage"); a fresh temporary one when absent */
+  storageDir?: string;
+  /** console.log of the bundle; silent by default */
+  log?: (...args: any[]) => void;
+  /** extra globals */
+  globals?: Record<string, any>;
+}
+
+export interface Sandbox {
+  /** SIM900MAIL, the library the bundle exposes */
+  lib: any;
+  context: vm.Context;
+  ports: Record<string, HostPort>;
+  storage: FolderStorage;
+  pins: Record<string, number>;
+  /** runs code in the sandbox, like typing it at the board's console */
+  run(code: string): any;
+  /** E.on('init') handlers and onInit(), as after a board's power-up */
+  init(): void;
+  /** Espruino-like memory units for what the bundle keeps reachable from its globals */
+  memory(): { usage: number; total: number; free: number };
+  /** stops every timer; the sandbox is dead after this, like a board whose power was cut */
+  close(): void;
+}
+
+const PORT_NAMES = ['Serial1', 'Serial2', 'Serial3', 'Serial4', 'USB', 'Bluetooth', 'LoopbackA', 'LoopbackB'];
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+export function loadBundle(opts: SandboxOptions = {}): Sandbox {
+  const code = opts.code ?? readFileSync(opts.bundlePath ?? bundlePath(opts.board ?? 'linux'), 'utf8');
+  const timers = new Map<number, NodeJS.Timeout>();
+  let nextTimer = 1;
+  let closed = false;
+  const start = process.hrtime.bigint();
+  const schedule = (fn: () => void): void => {
+    setImmediate(() => {
+      if (!closed) fn();
+    });
+  };
+  const storage = new FolderStorage(opts.storageDir);
+  const ports: Record<string, HostPort> = {};
+  for (const n of PORT_NAMES) ports[n] = new HostPort(n, schedule);
+  const pins: Record<string, number> = {};
+  const E = new Emitter() as any;
+  const log = opts.log ?? (() => {});
+
+  const addTimer = (fn: any, ms: number, repeat: boolean, args: any[]): number => {
+    const id = nextTimer++;
+    const run = (): void => {
+      if (closed) return;
+      if (!repeat) timers.delete(id);
+      fn(...args);
+    };
+    timers.set(id, repeat ? setInterval(run, Math.max(0, ms || 0)) : setTimeout(run, Math.max(0, ms || 0)));
+    return id;
+  };
+  const clearTimer = (id: any): void => {
+    const t = timers.get(id);
+    if (t) {
+      clearTimeout(t);
+      clearInterval(t);
+      timers.delete(id);
+    }
+  };
+
+  const sandbox: any = {
+    console: { log, warn: log, error: log, info: log },
+    print: log,
+    setTimeout: (fn: any, ms: number, ...args: any[]) => addTimer(fn, ms, false, args),
+    setInterval: (fn: any, ms: number, ...args: any[]) => addTimer(fn, ms, true, args),
+    clearTimeout: clearTimer,
+    clearInterval: clearTimer,
+    getTime: () => Number(process.hrtime.bigint() - start) / 1e9,
+    digitalWrite: (pin: any, v: any) => {
+      pins[String(pin)] = v ? 1 : 0;
+    },
+    digitalRead: (pin: any) => pins[String(pin)] ?? 0,
+    digitalPulse: (pin: any, v: boolean, ms: number | number[]) => {
+      pins[String(pin)] = v ? 1 : 0;
+      const total = Array.isArray(ms) ? ms.reduce((a, b) => a + b, 0) : ms;
+      setTimeout(() => {
+        pins[String(pin)] = v ? 0 : 1;
+      }, total);
+    },
+    pinMode: () => {},
+    btoa: (s: string) => Buffer.from(String(s), 'latin1').toString('base64'),
+    atob: (s: string) => {
+      const clean = String(s).replace(/[^A-Za-z0-9+/=]/g, '');
+      if (/[^A-Za-z0-9+/]/.test(clean.replace(/=+$/, ''))) throw new Error('Invalid base64');
+      void BASE64;
+      return Buffer.from(clean, 'base64').toString('latin1');
+    },
+    process: {
+      version: '2v29',
+      env: { VERSION: '2v29', BOARD: 'SANDBOX' },
+      memory: () => memory(),
+    },
+    require: (name: string) => {
+      if (name === 'Storage') return storage.api;
+      throw new Error(`Module ${name} not found`);
+    },
+    E,
+  };
+  for (const n of PORT_NAMES) sandbox[n] = ports[n];
+  Object.assign(sandbox, opts.globals || {});
+  sandbox.global = sandbox;
+  const context = vm.createContext(sandbox, { name: 'espruino-sandbox' });
+
+  // E's functions must produce the context's own typed arrays and strings.
+  const CtxUint8Array = vm.runInContext('Uint8Array', context) as Uint8ArrayConstructor;
+  E.toUint8Array = (...args: any[]) => {
+    const b = toBytes(args.length === 1 ? args[0] : args);
+    const out = new CtxUint8Array(b.length);
+    out.set(b);
+    return out;
+  };
+  E.toString = (...args: any[]) => toBytes(args.length === 1 ? args[0] : args).toString('latin1');
+  E.getSizeOf = (v: any) => countVars(v, new WeakSet(intrinsics));
+  E.kickWatchdog = () => {
+    E.watchdogKicks = (E.watchdogKicks || 0) + 1;
+  };
+  E.enableWatchdog = (timeout: number) => {
+    E.watchdogTimeout = timeout;
+  };
+  E.reboot = () => {
+    throw new Error('E.reboot() called in the sandbox');
+  };
+
+  vm.runInContext(
+    REMOVED_GLOBALS.map((g) => `delete globalThis.${g};`).join('') +
+      REMOVED_MEMBERS.map(([o, m]) => `Object.defineProperty(${o}, ${JSON.stringify(m)}, { value: undefined, configurable: true, writable: true });`).join(''),
+    context,
+  );
+  vm.runInContext(code, context, { filename: opts.bundlePath ?? `build/${opts.board ?? 'linux'}.js` });
+
+  const intrinsics: object[] = vm.runInContext('[Object.prototype, Array.prototype, Function.prototype, Uint8Array.prototype, String.prototype]', context);
+  function memory(): { usage: number; total: number; free: number } {
+    const seen = new WeakSet<object>(intrinsics);
+    let usage = 0;
+    for (const k of Object.keys(sandbox)) {
+      if (k in BUILTIN_KEYS) continue;
+      usage += 1 + countVars(sandbox[k], seen);
+    }
+    const total = 40000;
+    return { usage, total, free: total - usage };
+  }
+
+  return {
+    lib: sandbox.SIM900MAIL,
+    context,
+    ports,
+    storage,
+    pins,
+    run: (src: string) => vm.runInContext(src, context),
+    init: () => {
+      E.emit('init');
+      if (typeof sandbox.onInit === 'function') sandbox.onInit();
+    },
+    memory,
+    close: () => {
+      closed = true;
+      for (const id of [...timers.keys()]) clearTimer(id);
+      for (const p of Object.values(ports)) p.removeAllListeners();
+      E.emit('kill');
+    },
+  };
+}
+
+const BUILTIN_KEYS: Record<string, 1> = {
+  console: 1, print: 1, setTimeout: 1, setInterval: 1, clearTimeout: 1, clearInterval: 1, getTime: 1,
+  digitalWrite: 1, digitalRead: 1, digitalPulse: 1, pinMode: 1, btoa: 1, atob: 1, process: 1, require: 1, E: 1,
+  global: 1, Serial1: 1, Serial2: 1, Serial3: 1, Serial4: 1, USB: 1, Bluetooth: 1, LoopbackA: 1, LoopbackB: 1,
+};
+
+/**
+ * Espruino-like count of variables held by a value: one per object, property and array element, strings and
+ * typed arrays by 12-byte blocks. Only what is reachable through properties is seen (closures are opaque).
+ */
+export function countVars(v: any, seen: WeakSet<object>): number {
+  if (v === null || v === undefined) return 0;
+  const t = typeof v;
+  if (t === 'number' || t === 'boolean') return 0;
+  if (t === 'string') return Math.ceil(v.length / 12);
+  if (t !== 'object' && t !== 'function') return 1;
+  if (seen.has(v)) return 0;
+  seen.add(v);
+  if (ArrayBuffer.isView(v)) return 1 + Math.ceil(v.byteLength / 12);
+  if (t === 'function') {
+    let n = 1;
+    if (v.prototype && typeof v.prototype === 'object') n += countVars(v.prototype, seen);
+    return n;
+  }
+  let n = 1;
+  for (const k of Object.getOwnPropertyNames(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    n += 1 + (d && 'value' in d ? countVars(d.value, seen) : 0);
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto) n += countVars(proto, seen);
+  return n;
+}

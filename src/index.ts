@@ -1,0 +1,2 @@
+// The library as a board sees it: everything exported here is SIM900MAIL.<name> in a bundle.
+export const VERSION = '0.1.0';
