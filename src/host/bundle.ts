@@ -32,6 +32,10 @@ export function espruinoBuildOptions(entry: { contents: string; resolveDir: stri
     write: false,
     logLevel: 'silent',
     tsconfig: join(ROOT, 'tsconfig.json'),
+    // Espruino's require("Storage") is a built-in: keep it a plain call. Left alone, esbuild would wrap it in a
+    // __require helper that reaches for Proxy.
+    define: { require: '__espruino_require' },
+    banner: { js: 'var __espruino_require=require;' },
   };
 }
 
