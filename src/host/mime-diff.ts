@@ -60,14 +60,14 @@ export function readWith(mime: MimeLib, raw: Buffer, sizes: number[], opts?: any
             return;
           }
           out.headerSeen = true;
-          out.headerFlags = h.flags.slice();
+          out.headerFlags = [...h.flags];
           out.subject = h.subject;
           out.from = h.from.map((a: any) => ({ name: a.name, address: a.address }));
           out.to = h.to.map((a: any) => ({ name: a.name, address: a.address }));
           out.cc = h.cc.map((a: any) => ({ name: a.name, address: a.address }));
         },
         onText: (t: any) =>
-          out.texts.push({ type: t.type, text: t.text, alternative: t.alternative, depth: t.depth === undefined ? depthOf(t.partPath) : t.depth, flags: t.flags.slice(), charset: t.charset, truncated: t.truncated }),
+          out.texts.push({ type: t.type, text: t.text, alternative: t.alternative, depth: t.depth === undefined ? depthOf(t.partPath) : t.depth, flags: [...t.flags], charset: t.charset, truncated: t.truncated }),
         onAttachmentStart: (a: any) => {
           hash = createHash('sha256');
           cur = { name: a.name, rawName: a.rawName, type: a.type, size: 0, sha256: '', flags: [], disposition: a.disposition };
@@ -80,7 +80,7 @@ export function readWith(mime: MimeLib, raw: Buffer, sizes: number[], opts?: any
         onAttachmentEnd: (e: any) => {
           if (e.size !== cur.size) throw new Error(`onAttachmentEnd size ${e.size} but ${cur.size} bytes streamed`);
           cur.sha256 = hash.digest('hex');
-          cur.flags = e.flags.slice();
+          cur.flags = [...e.flags];
           out.attachments.push(cur);
           cur = null;
         },
@@ -97,7 +97,7 @@ export function readWith(mime: MimeLib, raw: Buffer, sizes: number[], opts?: any
     p += n;
   }
   r.end();
-  out.flags = r.flags.slice();
+  out.flags = [...r.flags];
   return out;
 }
 
