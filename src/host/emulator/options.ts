@@ -1,0 +1,172 @@
+// Options of the SIM900 emulator, with their defaults. Every number that is a range [min, max] is drawn with
+// the emulator's seeded PRNG.
+
+export type Range = number | [number, number];
+
+export interface Maxima {
+  smtpServer: number;
+  userName: number;
+  password: number;
+  senderAddress: number;
+  senderName: number;
+  rcptAddress: number;
+  rcptName: number;
+  /** Highest <index> of AT+SMTPRCPT (indices 0..rcptIndexMax). */
+  rcptIndexMax: number;
+  subject: number;
+  body: number;
+  fileName: number;
+  charset: number;
+  pop3Server: number;
+  /** +SMTPFT: 1,<maxLength>. */
+  ftMax: number;
+  /** Upper bound of AT+POP3READ=<reqLength>. */
+  pop3Read: number;
+  /** Upper bound of <msgNumber> reported by the =? forms. */
+  msgNumber: number;
+}
+
+export interface Faults {
+  /** Probability, per line unit sent to the host outside data phases, of a noise URC placed before it. */
+  noiseRate: number;
+  /** Noise URCs to choose from. */
+  noiseUrcs: string[];
+  /** Probability, per attachment chunk or per SMTP stage, that the bearer is lost during a send (DEACT + 61). */
+  bearerLossRate: number;
+  /** Probability, per attachment chunk / POP3READ, that the module resets in the middle of a transfer. */
+  resetRate: number;
+  /** Probability, per SMTP stage / POP3 command, that the TCP connection is dropped (-> 63). */
+  tcpDropRate: number;
+}
+
+export interface EmulatorOptions {
+  /** 'sim900' (AT+SMTPBODY execution form with "> " prompt) or 'sim800' (AT+SMTPBODY=<len> then DOWNLOAD). */
+  dialect: 'sim900' | 'sim800';
+  seed: number;
+  /** Pace output at this baud rate (10 bits per byte). 0 = no pacing (as fast as the event loop goes). */
+  baud: number;
+  /** Split output into random chunks of 1..chunkMax bytes, each its own 'output' event. 0 = off. */
+  chunkMax: number;
+  /** Emit the boot URCs when created (true), or start powered off until powerOn() (false). */
+  autoBoot: boolean;
+  /** Delay before the boot URCs, and between them. */
+  bootDelayMs: Range;
+  /** Emit the power-on garbage 00 49 49 49 49 FF FF FF FF before RDY (real modules do at 115200). */
+  bootGarbage: boolean;
+  /** Include the boot URCs RDY / +CFUN: 1 / +CPIN: READY / Call Ready / SMS Ready (fixed baud: true). */
+  bootUrcs: boolean;
+  sapbrOpenDelayMs: Range;
+  sapbrCloseDelayMs: Range;
+  /** AT+SAPBR=1,<cid> fails with ERROR (status stays 3), as on a module without network. */
+  sapbrOpenFails: boolean;
+  /** Delay before the network work of SMTPSEND / POP3 commands starts (models GPRS latency). */
+  networkDelayMs: Range;
+  /** Extra delay before a final network URC (+SMTPSEND:, +POP3xxx:). */
+  resultDelayMs: Range;
+  /** Scale applied to AT+EMAILTO seconds (tests use e.g. 0.01 so a 10 s timeout takes 100 ms). */
+  timeoutScale: number;
+  /** Clear server/auth/from/rcpt/subject/body/file after each AT+SMTPSEND (MGAMAN's claim, FACTS 5.2). */
+  clearAfterSend: boolean;
+  /** POP3READ data includes the server's "+OK ..." status line. */
+  pop3IncludeOk: boolean;
+  /** POP3READ data includes the final ".\r\n" line. */
+  pop3IncludeDot: boolean;
+  /** Interval of the "+POP3READ: 3,<n>" reminder while unread data waits (0 = never repeat). */
+  pop3ReminderMs: number;
+  /** Unread data older than this makes the module quit POP3 with "+POP3OUT: 69" (0 = never). */
+  pop3UnreadQuitMs: number;
+  /** What to do with bytes that arrive while a command is still executing: queue them, or drop them. */
+  busyInput: 'queue' | 'drop';
+  /** The name used in EHLO. */
+  ehloName: string;
+  /** The module's clock for the Date header (default: now). */
+  now: () => Date;
+  maxima: Maxima;
+  faults: Faults;
+  /**
+   * Network routing, like the carrier's DNS: maps the host/port that AT+SMTPSRV / AT+POP3SRV name to the one
+   * actually connected to (e.g. the manual's "mail.sim.com",25 -> a test server on 127.0.0.1). Return null to
+   * resolve the name with the system resolver as usual.
+   */
+  route: ((host: string, port: number) => { host: string; port: number } | null) | null;
+  /** The IP address the bearer gets (default: a random 10.x.y.z). */
+  bearerIp: string | null;
+  /** Model/revision strings. */
+  revision: string;
+  csq: string;
+}
+
+export const DEFAULT_MAXIMA: Maxima = {
+  smtpServer: 64,
+  userName: 32,
+  password: 32,
+  senderAddress: 48,
+  senderName: 48,
+  rcptAddress: 48,
+  rcptName: 48,
+  rcptIndexMax: 4,
+  subject: 64,
+  body: 4096,
+  fileName: 48,
+  charset: 16,
+  pop3Server: 64,
+  ftMax: 1360,
+  pop3Read: 1460,
+  msgNumber: 65535,
+};
+
+export const DEFAULT_FAULTS: Faults = {
+  noiseRate: 0,
+  noiseUrcs: ['RING', '+CMTI: "SM",1', 'UNDER-VOLTAGE WARNNING'],
+  bearerLossRate: 0,
+  resetRate: 0,
+  tcpDropRate: 0,
+};
+
+export function defaultOptions(): EmulatorOptions {
+  return {
+    dialect: 'sim900',
+    seed: 1,
+    baud: 0,
+    chunkMax: 0,
+    autoBoot: true,
+    bootDelayMs: 0,
+    bootGarbage: false,
+    bootUrcs: true,
+    sapbrOpenDelayMs: [1000, 3000],
+    sapbrCloseDelayMs: [500, 1500],
+    sapbrOpenFails: false,
+    networkDelayMs: 0,
+    resultDelayMs: 0,
+    timeoutScale: 1,
+    clearAfterSend: false,
+    pop3IncludeOk: false,
+    pop3IncludeDot: true,
+    pop3ReminderMs: 30000,
+    pop3UnreadQuitMs: 120000,
+    busyInput: 'queue',
+    ehloName: 'sim900',
+    now: () => new Date(),
+    maxima: { ...DEFAULT_MAXIMA },
+    faults: { ...DEFAULT_FAULTS, noiseUrcs: DEFAULT_FAULTS.noiseUrcs.slice() },
+    route: null,
+    bearerIp: null,
+    revision: '1137B03SIM900M64_ST',
+    csq: '18,0',
+  };
+}
+
+export type PartialOptions = Partial<Omit<EmulatorOptions, 'maxima' | 'faults'>> & {
+  maxima?: Partial<Maxima>;
+  faults?: Partial<Faults>;
+};
+
+export function resolveOptions(o: PartialOptions | undefined): EmulatorOptions {
+  const d = defaultOptions();
+  if (!o) return d;
+  const { maxima, faults, ...rest } = o;
+  const out: EmulatorOptions = { ...d, ...(rest as Partial<EmulatorOptions>) };
+  out.maxima = { ...d.maxima, ...(maxima || {}) };
+  out.faults = { ...d.faults, ...(faults || {}) };
+  return out;
+}

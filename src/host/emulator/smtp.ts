@@ -1,0 +1,207 @@
+// The emulator's own SMTP client (what the module's firmware does on AT+SMTPSEND), on a plain TCP socket.
+// Result codes follow the manual: 1 ok, 62 DNS, 63 TCP, 64 timeout, 65 server error reply, 66 not
+// authenticated, 67 authentication failed, 68 bad recipient (61 is decided by the emulator: bearer).
+
+import { LineConn, NetFail, CODE, resolveHost } from './netline';
+import { composeMessage, dotStuff, MailSettings } from './compose';
+
+export interface SmtpJob {
+  host: string;
+  port: number;
+  authType: number;
+  user: string;
+  password: string;
+  ehloName: string;
+  /** Per-reply timeout (ms). */
+  timeoutMs: number;
+  mail: MailSettings;
+}
+
+export interface SmtpHooks {
+  /** Called once the SMTP dialogue has reached the attachment; must resolve when the host finished (AT+SMTPFT=0). */
+  attachment: (s: SmtpSession) => Promise<void>;
+  /** Called at each stage, so the emulator can inject faults (drop TCP, lose bearer). */
+  stage: (name: string, s: SmtpSession) => void;
+  /** The connection failed while the session was not waiting for a reply (e.g. during the attachment). */
+  lost: (f: NetFail) => void;
+}
+
+interface Reply {
+  code: number;
+  lines: string[];
+}
+
+export class SmtpSession {
+  conn: LineConn | null = null;
+  private atLineStart = true;
+  private b64carry = '';
+  private lastCR = false;
+  private aborted: NetFail | null = null;
+  /** Bytes of DATA written (after dot-stuffing), for tests. */
+  dataBytes = 0;
+
+  constructor(
+    private job: SmtpJob,
+    private hooks: SmtpHooks,
+  ) {}
+
+  get transcript(): string[] {
+    return this.conn ? this.conn.transcript : [];
+  }
+
+  /** Aborts the session from outside (bearer lost, reset, dropped TCP): run() rejects with this code. */
+  abort(code: number, why: string): void {
+    const f = new NetFail(code, why);
+    if (!this.aborted) this.aborted = f;
+    if (this.conn) this.conn.abort(f);
+  }
+
+  private check(): void {
+    if (this.aborted) throw this.aborted;
+  }
+
+  private async reply(): Promise<Reply> {
+    const c = this.conn!;
+    const lines: string[] = [];
+    for (;;) {
+      const l = await c.readLine(this.job.timeoutMs);
+      const m = /^(\d{3})([ -]?)(.*)$/.exec(l);
+      if (!m) throw new NetFail(CODE.response, 'malformed SMTP reply: ' + l);
+      lines.push(m[3]);
+      if (m[2] !== '-') return { code: parseInt(m[1], 10), lines };
+    }
+  }
+
+  private async cmd(line: string, logAs?: string): Promise<Reply> {
+    this.check();
+    await this.conn!.write(line + '\r\n', logAs ?? line);
+    return this.reply();
+  }
+
+  /** Runs the whole dialogue. Resolves 1 or throws NetFail with the result code. */
+  async run(): Promise<number> {
+    const j = this.job;
+    const ip = await resolveHost(j.host);
+    this.check();
+    this.conn = await LineConn.connect(ip, j.port, j.timeoutMs);
+    this.conn.onClose = (f) => this.hooks.lost(f);
+    if (this.aborted) {
+      this.conn.abort(this.aborted);
+      throw this.aborted;
+    }
+    const greet = await this.reply();
+    if (greet.code !== 220) throw new NetFail(CODE.response, 'greeting ' + greet.code);
+    this.hooks.stage('greeting', this);
+    let ehlo = await this.cmd('EHLO ' + j.ehloName);
+    let caps: string[] = [];
+    if (ehlo.code === 250) caps = ehlo.lines.slice(1).map((s) => s.toUpperCase());
+    else {
+      ehlo = await this.cmd('HELO ' + j.ehloName);
+      if (ehlo.code !== 250) throw new NetFail(CODE.response, 'HELO ' + ehlo.code);
+    }
+    this.hooks.stage('ehlo', this);
+    if (j.authType === 1) {
+      const authLine = caps.find((c) => c.startsWith('AUTH ') || c.startsWith('AUTH='));
+      const mechs = authLine ? authLine.substring(5).split(/\s+/) : [];
+      if (mechs.indexOf('PLAIN') >= 0) {
+        const tok = Buffer.from('\0' + j.user + '\0' + j.password, 'latin1').toString('base64');
+        const r = await this.cmd('AUTH PLAIN ' + tok, 'AUTH PLAIN <credentials>');
+        if (r.code !== 235) throw new NetFail(67, 'AUTH PLAIN ' + r.code);
+      } else if (mechs.indexOf('LOGIN') >= 0) {
+        let r = await this.cmd('AUTH LOGIN');
+        if (r.code !== 334) throw new NetFail(67, 'AUTH LOGIN ' + r.code);
+        r = await this.cmd(Buffer.from(j.user, 'latin1').toString('base64'), '<user>');
+        if (r.code !== 334) throw new NetFail(67, 'AUTH LOGIN user ' + r.code);
+        r = await this.cmd(Buffer.from(j.password, 'latin1').toString('base64'), '<password>');
+        if (r.code !== 235) throw new NetFail(67, 'AUTH LOGIN password ' + r.code);
+      } else {
+        throw new NetFail(66, 'server offers no AUTH PLAIN/LOGIN');
+      }
+      this.hooks.stage('auth', this);
+    }
+    const mf = await this.cmd(`MAIL FROM:<${j.mail.fromAddress}>`);
+    if (mf.code === 530) throw new NetFail(66, 'MAIL FROM needs authentication');
+    if (mf.code !== 250) throw new NetFail(CODE.response, 'MAIL FROM ' + mf.code);
+    this.hooks.stage('mail', this);
+    for (const r of j.mail.rcpts) {
+      const rr = await this.cmd(`RCPT TO:<${r.address}>`);
+      if (rr.code === 530) throw new NetFail(66, 'RCPT needs authentication');
+      if (rr.code !== 250 && rr.code !== 251) throw new NetFail(68, 'RCPT ' + r.address + ' ' + rr.code);
+    }
+    this.hooks.stage('rcpt', this);
+    const d = await this.cmd('DATA');
+    if (d.code !== 354) throw new NetFail(CODE.response, 'DATA ' + d.code);
+    const composed = composeMessage(j.mail);
+    await this.writeData(composed.head);
+    this.hooks.stage('data', this);
+    if (j.mail.attachment) {
+      await this.hooks.attachment(this);
+      this.check();
+      await this.flushAttachment();
+      await this.writeData(composed.tail);
+    }
+    this.check();
+    const endSeq = this.atLineStart ? '.\r\n' : '\r\n.\r\n';
+    await this.conn.write(endSeq, '<end of data>');
+    const fin = await this.reply();
+    if (fin.code !== 250) throw new NetFail(CODE.response, 'end of DATA ' + fin.code);
+    this.hooks.stage('sent', this);
+    // QUIT: the message is accepted already; a missing 221 does not change the result.
+    try {
+      await this.conn.write('QUIT\r\n', 'QUIT');
+      await this.conn.readLine(Math.min(this.job.timeoutMs, 2000));
+    } catch {
+      /* ignore */
+    }
+    this.conn.destroy();
+    return 1;
+  }
+
+  private async writeData(b: Buffer): Promise<void> {
+    this.check();
+    const st = dotStuff(b, this.atLineStart);
+    this.atLineStart = st.atLineStart;
+    this.dataBytes += st.out.length;
+    await this.conn!.write(st.out);
+  }
+
+  /**
+   * One chunk of attachment bytes as sent by the host through AT+SMTPFT. For 7bit, bare LF becomes CRLF. For
+   * base64, the host sends base64 text (line breaks allowed and ignored); the module re-wraps it in 76-char
+   * lines. Returns false when the chunk is not valid for the encoding (the module answers ERROR).
+   */
+  async writeAttachment(chunk: Buffer, encodeType: number): Promise<boolean> {
+    if (encodeType === 1) {
+      const s = chunk.toString('latin1').replace(/[\r\n ]/g, '');
+      if (!/^[A-Za-z0-9+/=]*$/.test(s)) return false;
+      this.b64carry += s;
+      const whole = Math.floor(this.b64carry.length / 76) * 76;
+      let out = '';
+      for (let i = 0; i < whole; i += 76) out += this.b64carry.substring(i, i + 76) + '\r\n';
+      this.b64carry = this.b64carry.substring(whole);
+      if (out) await this.writeData(Buffer.from(out, 'latin1'));
+      return true;
+    }
+    let s = '';
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === 0x0a && !this.lastCR) s += '\r';
+      s += String.fromCharCode(c);
+      this.lastCR = c === 0x0d;
+    }
+    await this.writeData(Buffer.from(s, 'latin1'));
+    return true;
+  }
+
+  private async flushAttachment(): Promise<void> {
+    if (this.b64carry) {
+      const c = this.b64carry;
+      this.b64carry = '';
+      await this.writeData(Buffer.from(c + '\r\n', 'latin1'));
+    }
+  }
+
+  close(): void {
+    if (this.conn) this.conn.destroy();
+  }
+}
