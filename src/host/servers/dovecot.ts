@@ -1,0 +1,363 @@
+// A real POP3 server for host tests and the demo: Debian's Dovecot run in the foreground with its own
+// configuration in a fresh temporary folder (no system configuration, no system service), POP3 only, on
+// 127.0.0.1 and a free port, plaintext USER/PASS allowed, a passwd-file with the test users and their Maildirs.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, chmodSync, mkdirSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import * as net from 'node:net';
+import { ensureMaildir, type MaildirOwner } from './maildir';
+
+export interface PopUser {
+  user: string;
+  password: string;
+}
+
+export interface DovecotOptions {
+  /** Test users; default one user 'sim900' with password 'sim900-pass'. */
+  users?: PopUser[];
+  /** Port to listen on; default a free one. */
+  port?: number;
+  /** Keep the temporary folder after stop() (for debugging). */
+  keepDir?: boolean;
+  /** How long to wait for the banner, ms; default 15000. */
+  startTimeoutMs?: number;
+  /** Path of the dovecot binary; default found on PATH (and /usr/sbin). */
+  binary?: string;
+}
+
+export interface DovecotUser extends PopUser {
+  /** The user's Maildir (deliver into its new/ folder) */
+  maildir: string;
+}
+
+export interface DovecotHandle {
+  host: '127.0.0.1';
+  port: number;
+  /** First user's name, password and Maildir */
+  user: string;
+  password: string;
+  maildir: string;
+  users: DovecotUser[];
+  /** Owner that files put into the Maildirs must have so that Dovecot's mail process can move and delete them */
+  mailOwner: MaildirOwner;
+  /** The temporary folder holding configuration, runtime state, log and mail */
+  dir: string;
+  /** pid of the dovecot master process */
+  pid: number;
+  logPath: string;
+  /** Dovecot's log so far */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const NAME_RE = /^[A-Za-z0-9._@+-]{1,64}$/;
+
+function findDovecot(): string {
+  for (const p of ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot']) if (existsSync(p)) return p;
+  try {
+    return execFileSync('sh', ['-c', 'command -v dovecot'], { encoding: 'utf8' }).trim() || 'dovecot';
+  } catch {
+    throw new Error('dovecot is not installed: run `bash src/host/servers/install-deps.sh` as root (or `npm run setup`)');
+  }
+}
+
+let versionCache: string | null = null;
+/** `dovecot --version`, e.g. "2.3.19.1 (9b53102964)". */
+export function dovecotVersion(binary?: string): string {
+  if (versionCache === null) versionCache = execFileSync(binary ?? findDovecot(), ['--version'], { encoding: 'utf8' }).trim();
+  return versionCache;
+}
+
+/** uid/gid of a passwd entry, or null. */
+function lookupUser(name: string): MaildirOwner | null {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === name && f.length >= 4) return { uid: Number(f[2]), gid: Number(f[3]) };
+    }
+  } catch {
+    /* no /etc/passwd */
+  }
+  return null;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = a && typeof a !== 'string' ? a.port : 0;
+      s.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** Reads the POP3 greeting; resolves true on "+OK", false on refusal/other. */
+function probeBanner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let buf = '';
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(2000, () => done(false));
+    sock.on('error', () => done(false));
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (buf.indexOf('\r\n') >= 0) done(buf.startsWith('+OK'));
+    });
+    sock.on('close', () => done(false));
+  });
+}
+
+/** pids whose parent is `ppid` (from /proc). */
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may contain spaces or parentheses, so parse after the last ')'
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[1]) === ppid) out.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // a zombie still answers signal 0
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function configText(dir: string, port: number, runAs: string, isRoot: boolean): string {
+  // Dovecot 2.3 syntax (Debian 12). Everything lives under `dir`.
+  return `# written by src/host/servers/dovecot.ts for one test run
+protocols = pop3
+listen = 127.0.0.1
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+info_log_path = ${dir}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = ${runAs}
+default_internal_user = ${runAs}
+first_valid_uid = 1
+last_valid_uid = 0
+first_valid_gid = 1
+last_valid_gid = 0
+mail_location = maildir:~/Maildir
+pop3_uidl_format = %08Xu%08Xv
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${dir}/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u ${dir}/users
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }${isRoot ? '' : '\n  chroot =\n'}
+}
+`;
+}
+
+export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHandle> {
+  const binary = opts.binary ?? findDovecot();
+  const version = dovecotVersion(binary);
+  if (!/^2\.3\./.test(version)) {
+    throw new Error(`dovecot ${version} found; this configuration is written for Dovecot 2.3 (Debian 12's dovecot-core)`);
+  }
+  if (!existsSync('/usr/lib/dovecot/pop3') && !existsSync('/usr/libexec/dovecot/pop3')) {
+    throw new Error('Dovecot\'s POP3 service is missing (Debian package dovecot-pop3d): run `bash src/host/servers/install-deps.sh` as root');
+  }
+  const users = (opts.users ?? [{ user: 'sim900', password: 'sim900-pass' }]).slice();
+  if (users.length === 0) throw new Error('startDovecot: give at least one user');
+  for (const u of users) {
+    if (!NAME_RE.test(u.user)) throw new Error(`startDovecot: user name ${JSON.stringify(u.user)} must match ${NAME_RE}`);
+    if (typeof u.password !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(u.password) || u.password.indexOf(':') >= 0) {
+      throw new Error(`startDovecot: password for ${u.user} must be 1-128 printable ASCII characters without ':' or spaces`);
+    }
+  }
+
+  // Mail processes may not run as root: as root, run everything as `nobody`; otherwise as the current user.
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  let runAs: string;
+  let mailOwner: MaildirOwner;
+  if (isRoot) {
+    const nobody = lookupUser('nobody');
+    if (!nobody) throw new Error('startDovecot: running as root needs the user `nobody` for Dovecot\'s processes');
+    runAs = 'nobody';
+    mailOwner = nobody;
+  } else {
+    const me = userInfo();
+    runAs = me.username;
+    mailOwner = { uid: me.uid, gid: me.gid };
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'sim900-dovecot-'));
+  // the login and auth processes (running as `runAs`) must be able to reach their sockets and the passwd-file
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'run'), { mode: 0o755 });
+  mkdirSync(join(dir, 'state'), { mode: 0o750 });
+  const logPath = join(dir, 'dovecot.log');
+  const outUsers: DovecotUser[] = [];
+  let passwd = '';
+  for (const u of users) {
+    const home = join(dir, 'home', u.user);
+    const maildir = join(home, 'Maildir');
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    ensureMaildir(maildir, isRoot ? mailOwner : undefined);
+    if (isRoot) execFileSync('chown', [`${mailOwner.uid}:${mailOwner.gid}`, home]);
+    passwd += `${u.user}:{PLAIN}${u.password}:${mailOwner.uid}:${mailOwner.gid}::${home}::\n`;
+    outUsers.push({ user: u.user, password: u.password, maildir });
+  }
+  chmodSync(join(dir, 'home'), 0o755);
+  writeFileSync(join(dir, 'users'), passwd, { mode: 0o644 });
+
+  const startTimeout = opts.startTimeoutMs ?? 15000;
+  let child: ChildProcess | null = null;
+  let port = 0;
+  let stderr = '';
+  const readLog = () => {
+    try {
+      return readFileSync(logPath, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  // a free port found by bind-and-close can be taken by someone else before Dovecot binds it: retry then
+  for (let attempt = 0; attempt < 5 && !child; attempt++) {
+    port = opts.port ?? (await freePort());
+    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, isRoot), { mode: 0o644 });
+    const c = spawn(binary, ['-F', '-c', join(dir, 'dovecot.conf')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    stderr = '';
+    c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    let exited = false;
+    c.once('exit', () => (exited = true));
+    const deadline = Date.now() + startTimeout;
+    let up = false;
+    while (!exited && Date.now() < deadline) {
+      if (await probeBanner(port)) {
+        up = true;
+        break;
+      }
+      await sleep(20);
+    }
+    if (up && !exited) {
+      child = c;
+      break;
+    }
+    if (!exited) {
+      c.kill('SIGKILL');
+      await new Promise((r) => c.once('exit', r));
+    }
+    const why = (stderr + readLog()).trim();
+    if (opts.port !== undefined || !/in use/i.test(why)) {
+      if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+      throw new Error(`dovecot did not start on 127.0.0.1:${port}${exited ? ' (it exited)' : ` within ${startTimeout} ms`}:\n${why.slice(-2000)}`);
+    }
+  }
+  if (!child) {
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    throw new Error('dovecot: no free port after 5 attempts');
+  }
+
+  const master = child;
+  const pid = master.pid!;
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    if (stopped) return stopped;
+    stopped = (async () => {
+      const kids = childrenOf(pid);
+      if (master.exitCode === null && master.signalCode === null) {
+        const gone = new Promise((r) => master.once('exit', r));
+        // Signalling only the master makes it wait about a second for its children. Signalling the children
+        // right after it ends everything in a few ms, and the master still reaps them (no zombies left behind).
+        // (The master must go first: a child that dies before the master knows it is stopping is respawned.)
+        master.kill('SIGTERM');
+        await sleep(5);
+        for (const k of kids) {
+          try {
+            process.kill(k, 'SIGTERM');
+          } catch {
+            /* already gone */
+          }
+        }
+        const timer = new Promise((r) => setTimeout(r, 5000, 'timeout'));
+        if ((await Promise.race([gone, timer])) === 'timeout') {
+          master.kill('SIGKILL');
+          await gone;
+        }
+      }
+      // the master signals its children when it stops; make sure none of them lingers
+      const deadline = Date.now() + 3000;
+      for (;;) {
+        const alive = kids.filter(pidAlive);
+        if (alive.length === 0) break;
+        if (Date.now() > deadline) {
+          for (const k of alive) {
+            try {
+              process.kill(k, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+          }
+          await sleep(50);
+          break;
+        }
+        await sleep(20);
+      }
+      if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+
+  return {
+    host: '127.0.0.1',
+    port,
+    user: outUsers[0].user,
+    password: outUsers[0].password,
+    maildir: outUsers[0].maildir,
+    users: outUsers,
+    mailOwner,
+    dir,
+    pid,
+    logPath,
+    log: readLog,
+    stop,
+  };
+}
