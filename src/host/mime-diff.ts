@@ -1,5 +1,6 @@
-// `npm run mime-diff -- <folder> [--sources] [--verbose]`: parses every mail of a folder with the board's MIME
-// reader (through the linux bundle in the host sandbox; --sources runs the TypeScript sources instead) and with
+// `npm run mime-diff -- <folder> [--sources | --board <id>] [--verbose]`: parses every mail of a folder with the
+// board's MIME reader (a guarded Espruino bundle of src/mime run in the host sandbox; --board linux uses
+// build/linux.js instead, --sources the TypeScript sources) and with
 // mailparser's simpleParser, compares what a user sees, prints one line per file and ends with
 // "N/M messages agree".
 //
@@ -260,13 +261,24 @@ export function listMails(folder: string): string[] {
   return out;
 }
 
-/** The board reader: from the linux bundle in the sandbox, or from the sources. */
-export async function boardMime(useSources: boolean): Promise<{ mime: MimeLib; close(): void }> {
-  if (useSources) return { mime: (await import('../mime')) as any, close() {} };
+/**
+ * The board reader. Default: a bundle of src/mime built right now with the boards' esbuild options and checked
+ * by the Espruino guard, run in the host sandbox (so other modules' state cannot make it stale or break it).
+ * board: the built build/<board>.js instead (SIM900MAIL.mime). sources: the TypeScript sources in Node.
+ */
+export async function boardMime(useSources: boolean, board?: string): Promise<{ mime: MimeLib; close(): void; bytes: number }> {
+  if (useSources) return { mime: (await import('../mime')) as any, close() {}, bytes: 0 };
   const { loadBundle } = await import('./sandbox');
-  const sb = loadBundle({ board: 'linux' });
-  if (!sb.lib.mime) throw new Error('the linux bundle has no SIM900MAIL.mime: is `export * as mime from "./mime"` in src/index.ts, and the bundle rebuilt (npm run build)?');
-  return { mime: sb.lib.mime, close: () => sb.close() };
+  if (board) {
+    const sb = loadBundle({ board });
+    if (!sb.lib.mime) throw new Error(`build/${board}.js has no SIM900MAIL.mime: is \`export * as mime from './mime'\` in src/index.ts, and the bundle rebuilt (npm run build)?`);
+    return { mime: sb.lib.mime, close: () => sb.close(), bytes: 0 };
+  }
+  const { buildGuarded, libraryEntry } = await import('./bundle');
+  const built = await buildGuarded(libraryEntry('./src/mime'), 'mime.js');
+  if (built.problems.length) throw new Error('the mime bundle does not build:\n' + built.problems.join('\n'));
+  const sb = loadBundle({ code: built.code });
+  return { mime: sb.lib, close: () => sb.close(), bytes: Buffer.byteLength(built.code) };
 }
 
 export interface DiffResult {
@@ -304,12 +316,13 @@ export async function diffFolder(folder: string, mime: MimeLib, sizes: number[],
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const folder = args.find((a) => !a.startsWith('--'));
+  const folder = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--board');
   if (!folder) {
-    console.error('usage: npm run mime-diff -- <folder> [--sources] [--verbose]');
+    console.error('usage: npm run mime-diff -- <folder> [--sources | --board <id>] [--verbose]');
     process.exit(2);
   }
-  const board = await boardMime(args.includes('--sources'));
+  const bi = args.indexOf('--board');
+  const board = await boardMime(args.includes('--sources'), bi >= 0 ? args[bi + 1] : undefined);
   // pieces of at most 1460 bytes, as the POP3 client delivers them, in varied sizes
   const sizes = [1460, 977, 1, 1460, 333, 1024, 2, 1459];
   try {

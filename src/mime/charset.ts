@@ -16,6 +16,13 @@ export function bytesOf(s: string): Uint8Array {
   return a;
 }
 
+/**
+ * True when this interpreter's strings hold characters above 255. Espruino builds without Unicode support
+ * keep only the low byte of String.fromCharCode(0x20ac); there the reader gives text as UTF-8 bytes (one
+ * char per byte: what E.decodeUTF8, a UTF-8 terminal or a file expect) instead of losing the characters.
+ */
+export const WIDE_STRINGS = String.fromCharCode(0x100).charCodeAt(0) === 0x100;
+
 /** Collects code units and turns them into a string 256 at a time (no per-char string append). */
 class Out {
   s: string;
@@ -25,7 +32,12 @@ class Out {
     this.u = [];
   }
   push(c: number): void {
-    if (c > 0xffff) {
+    if (!WIDE_STRINGS && c > 0x7f) {
+      // UTF-8 bytes of c
+      if (c < 0x800) this.u.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) this.u.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else this.u.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    } else if (c > 0xffff) {
       c -= 0x10000;
       this.u.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
     } else this.u.push(c);
@@ -47,6 +59,7 @@ class Out {
  */
 export function decodeUtf8(s: string): string {
   if (!/[\x80-\xff]/.test(s)) return s;
+  // (on a narrow interpreter this validates: well-formed UTF-8 comes out as it went in)
   const b = bytesOf(s);
   const n = b.length;
   const o = new Out();
@@ -96,14 +109,14 @@ export function decodeUtf8(s: string): string {
   return o.done();
 }
 
-/** Windows-1252 to a JS string (ISO-8859-1 needs no work: a binary string already is Latin-1). */
-function decode1252(s: string): string {
-  if (!/[\x80-\x9f]/.test(s)) return s;
+/** Windows-1252 (or, with latin1, ISO-8859-1) to a JS string; ISO-8859-1 needs no work where strings are wide. */
+function decode1252(s: string, latin1: boolean): string {
+  if (!(WIDE_STRINGS ? /[\x80-\x9f]/ : /[\x80-\xff]/).test(s)) return s;
   const b = bytesOf(s);
   const o = new Out();
   for (let i = 0; i < b.length; i++) {
     const c = b[i];
-    o.push(c >= 0x80 && c < 0xa0 && CP1252[c - 0x80] ? CP1252[c - 0x80] : c);
+    o.push(!latin1 && c >= 0x80 && c < 0xa0 && CP1252[c - 0x80] ? CP1252[c - 0x80] : c);
   }
   return o.done();
 }
@@ -121,7 +134,7 @@ export function charsetKey(cs: string): string {
 export function decodeCharset(s: string, cs: string): string | null {
   const k = charsetKey(cs);
   if (k === '' || k === 'utf8' || k === 'usascii' || k === 'ascii' || k === 'ansix341968' || k === 'us') return decodeUtf8(s);
-  if (k === 'iso88591' || k === 'latin1' || k === 'l1' || k === 'iso885911987' || k === 'cp819') return s;
-  if (k === 'windows1252' || k === 'cp1252' || k === 'xcp1252') return decode1252(s);
+  if (k === 'iso88591' || k === 'latin1' || k === 'l1' || k === 'iso885911987' || k === 'cp819') return WIDE_STRINGS ? s : decode1252(s, true);
+  if (k === 'windows1252' || k === 'cp1252' || k === 'xcp1252') return decode1252(s, false);
   return null;
 }

@@ -154,12 +154,18 @@ export function parseStructured(s: string, flags: string[] | null): Structured {
     let name = parts[i].substr(0, eq).trim().toLowerCase();
     const val = unquote(parts[i].substr(eq + 1));
     if (!name || name === '__proto__') continue;
-    const m = /^([^*]+)\*(\d*)(\*?)$/.exec(name);
-    if (m) {
-      name = m[1];
-      const list = pieces[name] || (pieces[name] = []);
-      if (list.length < 64) list.push([m[2] === '' ? 0 : Number(m[2]), val, m[3] === '*' || m[2] === '']);
-      continue;
+    // RFC 2231 names: "name*" (encoded), "name*N" (piece N), "name*N*" (encoded piece N)
+    const star = name.indexOf('*');
+    if (star > 0) {
+      let num = name.substring(star + 1);
+      const enc = num.charAt(num.length - 1) === '*';
+      if (enc) num = num.substr(0, num.length - 1);
+      if (/^[0-9]*$/.test(num)) {
+        name = name.substr(0, star);
+        const list = pieces[name] || (pieces[name] = []);
+        if (list.length < 64) list.push([num === '' ? 0 : Number(num), val, enc || num === '']);
+        continue;
+      }
     }
     if (!(name in res.params)) res.params[name] = decodeWords(val, flags);
   }

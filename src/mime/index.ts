@@ -3,4 +3,4 @@ export { MimeReader } from './reader';
 export type { MimeReaderOptions, MimeHeaders, MimeTextPart, MimeAttachmentInfo, MimeAttachmentEnd } from './reader';
 export type { MimeAddress } from './header';
 export { decodeWords, parseAddresses, parseStructured, safeFileName } from './header';
-export { decodeCharset, decodeUtf8 } from './charset';
+export { decodeCharset, decodeUtf8, WIDE_STRINGS } from './charset';

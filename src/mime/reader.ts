@@ -507,13 +507,15 @@ export class MimeReader {
       if (a === '\n') p = i + 2;
       else if (a === '\r' && b === '\n') p = i + 3;
       else {
-        if (/^[0-9A-Fa-f]{2}$/.test(a + b)) {
-          out += String.fromCharCode(parseInt(a + b, 16));
+        const h = hexVal(a.charCodeAt(0));
+        const l = hexVal(b.charCodeAt(0));
+        if (h >= 0 && l >= 0) {
+          out += String.fromCharCode(h * 16 + l);
           p = i + 3;
         } else {
           // a soft break followed by trailing white space, or a bare '=': keep it as text
-          const m = /^[ \t]+\r?\n/.exec(s.substring(i + 1, i + 80));
-          if (m) p = i + 1 + m[0].length;
+          const nl = s.indexOf('\n', i + 1);
+          if (nl > i + 1 && nl < i + 80 && /^[ \t\r]*$/.test(s.substring(i + 1, nl))) p = nl + 1;
           else {
             if (i + 1 < n) addFlag(this.part.flags, 'bad-qp');
             out += '=';
@@ -540,14 +542,14 @@ export class MimeReader {
         addFlag(this.flags, 'text-truncated');
       }
       const cs = p.charset;
+      // a UTF-8 character cut in two by the size bound is not a character
+      if (p.truncated) text = cutUtf8(text);
       const dec = decodeCharset(text, cs);
       if (dec === null) {
         addFlag(p.flags, 'charset-raw:' + cs.toLowerCase());
         addFlag(this.flags, 'charset-raw:' + cs.toLowerCase());
       } else text = dec;
-      text = text.replace(/\r\n?/g, '\n');
-      // a character cut in two by the size bound is not a character
-      if (p.truncated && dec !== null) text = text.replace(/\ufffd$/, '');
+      text = text.replace(/\r\n|\r/g, '\n');
       if (this.o.onText) this.o.onText({ type: p.type, charset: cs, text, truncated: p.truncated, size: p.size, partPath: p.path, alternative: p.alt, depth: p.depth, flags: p.flags });
     } else if (p.kind === ATTACH && this.o.onAttachmentEnd) this.o.onAttachmentEnd({ size: p.size, flags: p.flags });
     p.kind = SKIP;
@@ -557,5 +559,25 @@ export class MimeReader {
 
 /** Unfolds a header value: CRLF/LF followed by white space is removed, the white space kept (RFC 5322 2.2.3). */
 function unfold(v: string): string {
-  return v.indexOf('\n') < 0 ? v : v.replace(/\r?\n/g, '');
+  return v.indexOf('\n') < 0 ? v : v.replace(/\r\n|\n/g, '');
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 32;
+  return c >= 97 && c <= 102 ? c - 87 : -1;
+}
+
+/** Drops an incomplete UTF-8 sequence at the end of a byte string (looks at the last 3 bytes only). */
+function cutUtf8(s: string): string {
+  const n = s.length;
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const c = s.charCodeAt(n - k);
+    if (c < 0x80) return s;
+    if (c >= 0xc0) {
+      const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return need > k ? s.substr(0, n - k) : s;
+    }
+  }
+  return s;
 }
