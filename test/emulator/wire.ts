@@ -52,14 +52,14 @@ export class Wire {
   }
 
   /** The next bytes must be exactly `exp`. */
-  async expect(exp: string | Buffer, ms = 5000): Promise<void> {
+  async expect(exp: string | Buffer, ms = 5000, what = 'module output'): Promise<void> {
     const e = typeof exp === 'string' ? Buffer.from(exp, 'latin1') : exp;
     const end = Date.now() + ms;
     while (this.buf.length - this.pos < e.length) {
       if (!(await this.wait(Math.max(1, end - Date.now())))) break;
     }
     const got = this.buf.subarray(this.pos, this.pos + e.length);
-    assert.is(show(got), show(e), 'module output');
+    assert.is(show(got), show(e), what);
     this.pos += e.length;
   }
 

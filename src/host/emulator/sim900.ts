@@ -393,7 +393,7 @@ export class Sim900Emulator extends EventEmitter {
         break;
       }
       if (c === 0x0a && this.line.length === 0) continue; // LF after CR / blank line
-      if (c === 0x0a || c === 0x1a || c === 0x1b || c === 0x00) continue;
+      if (c === 0x1a || c === 0x1b || c === 0x00) continue;
       if (c === 0x08) {
         if (this.line.length) this.line = this.line.substring(0, this.line.length - 1);
         echoed += '\b';
@@ -516,6 +516,11 @@ export class Sim900Emulator extends EventEmitter {
 
   private async execAll(cmds: Command[]): Promise<Res> {
     if (cmds.length === 0) return OK;
+    // A command that opens a data phase (prompt, DOWNLOAD, attachment bytes) must end the line.
+    for (let i = 0; i < cmds.length - 1; i++) {
+      const c = cmds[i];
+      if (c.kind === 'ext' && (c.name === '+SMTPBODY' || c.name === '+SMTPFT') && c.form !== 'test') return ERR;
+    }
     for (let i = 0; i < cmds.length; i++) {
       const c = cmds[i];
       if (this.pop3 && this.pop3.read && !this.allowedDuringRead(c)) return ERR;
