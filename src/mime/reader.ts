@@ -199,7 +199,7 @@ export class MimeReader {
     if (this.eol) this.content(this.eol);
     this.eol = '';
     this.endPart();
-    if (this.stack.length) addFlag(this.flags, 'missing-close-boundary');
+    this.dropFrames(0);
     this.stack = [];
     if (this.o.onEnd) this.o.onEnd(this.flags);
   }
@@ -282,10 +282,7 @@ export class MimeReader {
       this.eol = '';
       if (this.mode === HEAD) this.endHeaders();
       this.endPart();
-      if (i < this.stack.length - 1) {
-        addFlag(this.flags, 'missing-close-boundary');
-        this.stack.length = i + 1;
-      }
+      this.dropFrames(i + 1);
       if (tail === '--') {
         this.stack.pop();
         // the epilogue is not content
@@ -303,6 +300,12 @@ export class MimeReader {
       return true;
     }
     return false;
+  }
+
+  /** Closes the multiparts from stack[from] up, which never saw their close delimiter (or any delimiter). */
+  private dropFrames(from: number): void {
+    for (let k = from; k < this.stack.length; k++) addFlag(this.flags, this.stack[k].n ? 'missing-close-boundary' : 'missing-boundary');
+    if (from < this.stack.length) this.stack.length = from;
   }
 
   /** One header line or a piece of one (complete=false: the line goes on in the next piece). */
@@ -515,6 +518,11 @@ export class MimeReader {
         } else {
           // a soft break followed by trailing white space, or a bare '=': keep it as text
           const nl = s.indexOf('\n', i + 1);
+          if (nl < 0 && !final && n - i < 80 && /^[ \t\r]*$/.test(s.substring(i + 1))) {
+            // "=" and white space at the end of the piece: a soft break whose line end is still to come
+            this.rest = s.substring(i);
+            return out;
+          }
           if (nl > i + 1 && nl < i + 80 && /^[ \t\r]*$/.test(s.substring(i + 1, nl))) p = nl + 1;
           else {
             if (i + 1 < n) addFlag(this.part.flags, 'bad-qp');
