@@ -375,6 +375,13 @@ export class AtEngine {
         this.keep(pos === 0 ? d : d.substr(pos));
         return;
       }
+      if (this.rn + i - pos > this.ring.length) {
+        // the same limit whether the line came in one chunk or through the buffer
+        this.rn = 0;
+        pos = i + 1;
+        this.overflowed();
+        continue;
+      }
       let line: string;
       if (this.rn > 0) {
         line = getString(this.ring, 0, this.rn) + d.substring(pos, i);
