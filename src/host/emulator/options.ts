@@ -75,6 +75,8 @@ export interface EmulatorOptions {
   pop3ReminderMs: number;
   /** Unread data older than this makes the module quit POP3 with "+POP3OUT: 69" (0 = never). */
   pop3UnreadQuitMs: number;
+  /** Downlink throughput for POP3 data in bytes per second (GPRS is a few KB/s); 0 = as fast as the server. */
+  pop3RateBps: number;
   /** What to do with bytes that arrive while a command is still executing: queue them, or drop them. */
   busyInput: 'queue' | 'drop';
   /** The name used in EHLO. */
@@ -144,6 +146,7 @@ export function defaultOptions(): EmulatorOptions {
     pop3IncludeDot: true,
     pop3ReminderMs: 30000,
     pop3UnreadQuitMs: 120000,
+    pop3RateBps: 0,
     busyInput: 'queue',
     ehloName: 'sim900',
     now: () => new Date(),

@@ -63,6 +63,10 @@ interface ReadState {
   shortRead: boolean;
   lastRead: number;
   reminder: NodeJS.Timeout | null;
+  /** Bytes received from the server but not yet "arrived" (downlink throttling). */
+  incoming: Buffer[];
+  endPending: boolean;
+  throttle: NodeJS.Timeout | null;
 }
 
 interface Pop3State {
@@ -274,7 +278,13 @@ export class Sim900Emulator extends EventEmitter {
   /** Drops the TCP connection of the running SMTP/POP3 session (as a flaky network would). */
   dropTcp(): void {
     if (this.smtp) this.failSmtp(this.smtp, 63, 'TCP dropped (fault)');
-    if (this.pop3) this.pop3.session.abort(63, 'TCP dropped (fault)');
+    const p = this.pop3;
+    if (p) {
+      p.session.onLost = null;
+      p.session.abort(63, 'TCP dropped (fault)');
+      // a command on its way reports the failure itself; an idle session reports it now
+      if (!p.pending || p.read) this.pop3Lost(p, 63);
+    }
   }
 
   /** Sends an unsolicited result code now (held during data phases). */
@@ -1474,18 +1484,24 @@ export class Sim900Emulator extends EventEmitter {
     await this.sleep(this.rng.range(this.opts.networkDelayMs));
     if (gen !== this.generation || this.pop3 !== st) return;
     if (this.rng.chance(this.opts.faults.tcpDropRate)) this.dropTcp();
-    const rd: ReadState = { chunks: [], avail: 0, complete: false, shortRead: false, lastRead: Date.now(), reminder: null };
+    const rd: ReadState = {
+      chunks: [],
+      avail: 0,
+      complete: false,
+      shortRead: false,
+      lastRead: Date.now(),
+      reminder: null,
+      incoming: [],
+      endPending: false,
+      throttle: null,
+    };
     let status: string;
     try {
       status = await st.session.multi(line, {
-        data: (b) => this.readData(st, rd, b),
+        data: (b) => this.downlink(st, rd, b),
         end: () => {
-          if (!this.opts.pop3IncludeDot) this.stripDot(rd);
-          rd.complete = true;
-          if (rd.shortRead && this.pop3 === st && st.read === rd) {
-            rd.shortRead = false;
-            this.urc(`+POP3READ: 3,${rd.avail}`);
-          }
+          rd.endPending = true;
+          this.downlink(st, rd, null);
         },
         fail: (f) => {
           if (gen === this.generation) this.pop3Lost(st, f.code);
@@ -1511,6 +1527,42 @@ export class Sim900Emulator extends EventEmitter {
     st.read = rd;
     this.armReminder(st, rd);
     this.urc('+POP3CMD: 1');
+  }
+
+  /** Data from the server reaches the read buffer, at the configured downlink rate. */
+  private downlink(st: Pop3State, rd: ReadState, b: Buffer | null): void {
+    if (b && b.length) rd.incoming.push(Buffer.from(b));
+    const rate = this.opts.pop3RateBps;
+    const release = () => {
+      rd.throttle = null;
+      if (this.pop3 !== st) return;
+      let budget = rate > 0 ? Math.max(1, Math.round(rate / 20)) : Infinity;
+      while (rd.incoming.length && budget > 0) {
+        const h = rd.incoming[0];
+        if (h.length <= budget) {
+          rd.incoming.shift();
+          budget -= h.length;
+          this.readData(st, rd, h);
+        } else {
+          rd.incoming[0] = h.subarray(budget);
+          this.readData(st, rd, h.subarray(0, budget));
+          budget = 0;
+        }
+      }
+      if (rd.incoming.length) rd.throttle = this.later(50, release);
+      else if (rd.endPending && !rd.complete) this.readEnd(st, rd);
+    };
+    if (rate <= 0) release();
+    else if (!rd.throttle) rd.throttle = this.later(50, release);
+  }
+
+  private readEnd(st: Pop3State, rd: ReadState): void {
+    if (!this.opts.pop3IncludeDot) this.stripDot(rd);
+    rd.complete = true;
+    if (rd.shortRead && this.pop3 === st && st.read === rd) {
+      rd.shortRead = false;
+      this.urc(`+POP3READ: 3,${rd.avail}`);
+    }
   }
 
   private readData(st: Pop3State, rd: ReadState, b: Buffer): void {
@@ -1549,6 +1601,7 @@ export class Sim900Emulator extends EventEmitter {
 
   private endRead(st: Pop3State): void {
     if (st.read && st.read.reminder) clearTimeout(st.read.reminder);
+    if (st.read && st.read.throttle) clearTimeout(st.read.throttle);
     st.read = null;
   }
 
