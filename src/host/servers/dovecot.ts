@@ -22,6 +22,11 @@ export interface DovecotOptions {
   keepDir?: boolean;
   /** How long to wait for the banner, ms; default 15000. */
   startTimeoutMs?: number;
+  /**
+   * Seconds Dovecot waits before answering a failed login (its default is 2, plus a growing per-IP penalty).
+   * Default 0 here, and the penalty is then disabled too: tests that try bad passwords stay fast.
+   */
+  authFailureDelay?: number;
   /** Path of the dovecot binary; default found on PATH (and /usr/sbin). */
   binary?: string;
 }
@@ -155,7 +160,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function configText(dir: string, port: number, runAs: string, isRoot: boolean): string {
+function configText(dir: string, port: number, runAs: string, isRoot: boolean, authFailureDelay: number): string {
   // Dovecot 2.3 syntax (Debian 12). Everything lives under `dir`.
   return `# written by src/host/servers/dovecot.ts for one test run
 protocols = pop3
@@ -175,7 +180,8 @@ first_valid_gid = 1
 last_valid_gid = 0
 mail_location = maildir:~/Maildir
 pop3_uidl_format = %08Xu%08Xv
-passdb {
+auth_failure_delay = ${authFailureDelay}s
+${authFailureDelay > 0 ? '' : '# no growing per-IP penalty after failed logins (anvil\'s penalty socket unusable)\nservice anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n'}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
 }
@@ -249,6 +255,10 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   writeFileSync(join(dir, 'users'), passwd, { mode: 0o644 });
 
   const startTimeout = opts.startTimeoutMs ?? 15000;
+  const authFailureDelay = opts.authFailureDelay ?? 0;
+  if (!(Number.isInteger(authFailureDelay) && authFailureDelay >= 0 && authFailureDelay <= 60)) {
+    throw new Error('startDovecot: authFailureDelay must be a whole number of seconds, 0-60');
+  }
   let child: ChildProcess | null = null;
   let port = 0;
   let stderr = '';
@@ -262,7 +272,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   // a free port found by bind-and-close can be taken by someone else before Dovecot binds it: retry then
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = opts.port ?? (await freePort());
-    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, isRoot), { mode: 0o644 });
+    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, isRoot, authFailureDelay), { mode: 0o644 });
     const c = spawn(binary, ['-F', '-c', join(dir, 'dovecot.conf')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     stderr = '';
     c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

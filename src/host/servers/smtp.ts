@@ -18,8 +18,8 @@ export const SMTP_STAGES: readonly SmtpStage[] = ['greeting', 'ehlo', 'auth', 'm
 export interface SmtpFault {
   stage: SmtpStage;
   /**
-   * A reply sent instead of the normal one, e.g. '451 Try again later' (multi-line: lines joined by '\n', each
-   * without a code; the code comes from the first 3 digits). The command is NOT performed by the server: a
+   * A reply sent instead of the normal one, e.g. '451 Try again later'. Command stages accept a multi-line
+   * reply: lines joined by '\n' (codes on the later lines optional; the code comes from the first line). The command is NOT performed by the server: a
    * rejected RCPT adds no recipient, a rejected message end delivers nothing. At 'greeting' the server closes
    * after the reply, as real servers do.
    */
@@ -96,6 +96,9 @@ export function checkFault(f: SmtpFault): void {
   if (f.reply !== undefined) {
     const lines = f.reply.split('\n');
     if (!REPLY_RE.test(lines[0]) || lines.some((l) => /\r/.test(l))) throw new Error(`SMTP fault at ${f.stage}: reply must start with a 2xx-5xx code, got ${JSON.stringify(f.reply)}`);
+    if (lines.length > 1 && (f.stage === 'greeting' || f.stage === 'message')) {
+      throw new Error(`SMTP fault at ${f.stage}: only a one-line reply can be injected there`);
+    }
   }
   if (f.delayMs !== undefined && !(f.delayMs >= 0 && Number.isFinite(f.delayMs))) throw new Error(`SMTP fault at ${f.stage}: bad delayMs ${f.delayMs}`);
   if (f.times !== undefined && !(f.times >= 1)) throw new Error(`SMTP fault at ${f.stage}: times must be >= 1`);
