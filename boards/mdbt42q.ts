@@ -11,7 +11,7 @@ const board: Board = {
   pwrkey: 'D11',
   status: 'D12',
   rxBufferSize: 1536,
-  budget: { codeBytes: 48 * 1024, jsVars: 1500 },
+  budget: { codeBytes: 80 * 1024, jsVars: 1500 },
   totalJsVars: 2500,
 };
 export default board;

@@ -11,7 +11,7 @@ const board: Board = {
   pwrkey: 'B3',
   status: 'B4',
   rxBufferSize: 1536,
-  budget: { codeBytes: 48 * 1024, jsVars: 2200 },
+  budget: { codeBytes: 80 * 1024, jsVars: 2200 },
   totalJsVars: 5100,
 };
 export default board;

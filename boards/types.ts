@@ -20,4 +20,6 @@ export interface Board {
   budget: { codeBytes: number; jsVars: number };
   /** the interpreter's total JsVars on this board (process.memory().total) */
   totalJsVars: number;
+  /** include the streaming MIME reader (reading mail on the board); default true */
+  mime?: boolean;
 }

@@ -12,7 +12,7 @@ const board: Board = {
   pwrkey: 'B3',
   status: 'B4',
   rxBufferSize: 2048,
-  budget: { codeBytes: 64 * 1024, jsVars: 3000 },
+  budget: { codeBytes: 128 * 1024, jsVars: 3000 },
   totalJsVars: 7100,
 };
 export default board;

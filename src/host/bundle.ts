@@ -78,8 +78,9 @@ export function libraryEntry(modules: string, extra = ''): { contents: string; r
 }
 
 export function boardEntry(id: string): { contents: string; resolveDir: string } {
-  const e = libraryEntry('./src/index', `import board from './boards/${id}';`);
-  e.contents += `out.board = board;\n`;
+  const withMime = loadBoard(id).mime !== false;
+  const e = libraryEntry('./src/core', `import board from './boards/${id}';\n` + (withMime ? `import * as mime from './src/mime';\n` : ''));
+  e.contents += `out.board = board;\n` + (withMime ? `out.mime = mime;\n` : '');
   return e;
 }
 

@@ -4,6 +4,7 @@ import { AtEngine, type Command, type Result } from '../at/engine';
 import { intParam, quote } from '../at/params';
 import { mailError, type MailError } from '../errors';
 import { fields, maxOf, minOf, num, payload, str, type Field } from './parse';
+import { pop3Error } from './codes';
 
 export type Callback<T> = (err: MailError | null, result?: T) => void;
 
@@ -57,6 +58,8 @@ export class Sim900Mail {
   dialect: string;
   /** commands written since connect, for the round-trip benchmark */
   commands: number;
+  /** why the module ended the last POP3 session, if it did so on its own */
+  pop3Lost: MailError | null;
   private waiters: Waiter[];
   private handlers: Record<string, ((arg?: any) => void)[]>;
 
@@ -69,6 +72,7 @@ export class Sim900Mail {
     this.session = null;
     this.dialect = this.opts.dialect && this.opts.dialect !== 'auto' ? this.opts.dialect : '';
     this.commands = 0;
+    this.pop3Lost = null;
     this.waiters = [];
     this.handlers = {};
     const self = this;
@@ -76,6 +80,14 @@ export class Sim900Mail {
       if (line.indexOf('DEACT') < 0) return;
       self.bearerUp = false;
       self.emit('deact', parseInt(line.substr(7), 10));
+    });
+    // the module ended the POP3 session on its own (bearer lost, server gone, unread data timed out)
+    this.at.urc('+POP3OUT:', (line: string) => {
+      if (self.session !== 'pop3') return;
+      const code = parseInt(line.substr(10), 10);
+      self.pop3Lost = code === 1 ? null : pop3Error(code, 'POP3 session');
+      self.release('pop3');
+      self.emit('pop3out', code);
     });
     this.at.urc('RING', () => self.emit('ring'));
     this.at.urc('+CMTI:', (line: string) => self.emit('sms', line));
@@ -88,6 +100,12 @@ export class Sim900Mail {
 
   on(event: string, fn: (arg?: any) => void): this {
     (this.handlers[event] = this.handlers[event] || []).push(fn);
+    return this;
+  }
+
+  off(event: string, fn: (arg?: any) => void): this {
+    const list = this.handlers[event];
+    if (list) this.handlers[event] = list.filter((f) => f !== fn);
     return this;
   }
 
@@ -133,12 +151,14 @@ export class Sim900Mail {
     });
   }
 
-  /** After a send the module drops server, auth, sender, recipients, subject, body and attachment. */
+  /**
+   * After a send the module drops server, auth, sender, recipients, subject, body and attachment (FACTS 5.2),
+   * so they are sent again. Recipient counts stay: whether or not the module really emptied its lists, a list
+   * is cleared before a shorter one is written, so no stale recipient survives at a higher index.
+   */
   sent(): void {
     if (this.opts.keepsSettings) return;
-    for (const k of Object.keys(this.held)) if (!PERSISTENT[k]) delete this.held[k];
-    // an emptied recipient list is known to be empty
-    this.held.RCPT0 = this.held.RCPT1 = this.held.RCPT2 = '';
+    for (const k of Object.keys(this.held)) if (!PERSISTENT[k] && k.indexOf('RMAX') !== 0) delete this.held[k];
   }
 
   /** Runs a read form "AT+X?" and returns the fields of its "+X:" line. */
@@ -164,7 +184,8 @@ export class Sim900Mail {
    * The maxima and ranges the module reports in the =? forms of the email commands, queried once and kept:
    * every later value is checked against them before it is written.
    */
-  queryLimits(cb: Callback<Limits>): void {
+  queryLimits(cb?: Callback<Limits>): any {
+    if (!cb) return promised(this, this.queryLimits, []);
     if (this.limits) return cb(null, this.limits);
     const names = ['EMAILCID', 'EMAILTO', 'SMTPSRV', 'SMTPAUTH', 'SMTPFROM', 'SMTPRCPT', 'SMTPSUB', 'SMTPBODY', 'SMTPFILE', 'SMTPCS', 'POP3SRV'];
     const out: Limits = {};
@@ -328,7 +349,7 @@ export class Sim900Mail {
     if (this.opts.apnPassword !== undefined) params.push(['PWD', this.opts.apnPassword]);
     const lines: string[] = [];
     for (const p of params) {
-      const v = param(() => quote(p[1], p[0] === 'APN' ? 64 : 32, 'bearer ' + p[0]));
+      const v = quoted(p[1], p[0] === 'APN' ? 64 : 32, 'bearer ' + p[0]);
       if (v instanceof Error) return cb(v);
       lines.push('AT+SAPBR=3,' + cid + ',"' + p[0] + '",' + v);
     }
@@ -457,6 +478,15 @@ export function param(fn: () => string): string | MailError {
   } catch (e: any) {
     if (e && e.code) return e as MailError;
     return mailError('ParameterError', 'E_PARAM', String(e && e.message ? e.message : e));
+  }
+}
+
+/** quote() with its ParameterError returned instead of thrown. */
+export function quoted(value: string, max: number, what: string): string | MailError {
+  try {
+    return quote(value, max, what);
+  } catch (e: any) {
+    return e as MailError;
   }
 }
 

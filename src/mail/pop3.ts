@@ -12,6 +12,8 @@ export const READ_MAX = 1460;
 
 /** Sends a POP3 command whose answer comes after OK as one of `finals` or as +POP3OUT: <code>. */
 function pop3Cmd(c: Sim900Mail, line: string, finals: string[], cb: Callback<string>): void {
+  const no = notLoggedIn(c, line);
+  if (no) return cb(no);
   c.exec(line, { finals: finals.concat(['+POP3OUT:']), afterOk: true, finalTimeout: c.networkTimeout() }, (err, res) => {
     if (err) return cb(err);
     const fin: string = res!.final;
@@ -22,6 +24,13 @@ function pop3Cmd(c: Sim900Mail, line: string, finals: string[], cb: Callback<str
     }
     cb(null, fin);
   });
+}
+
+/** Why a POP3 command cannot run: no session, or the module ended it (its +POP3OUT code). */
+function notLoggedIn(c: Sim900Mail, line: string): MailError | null {
+  if (c.session === 'pop3') return null;
+  if (c.pop3Lost) return c.pop3Lost;
+  return mailError('Pop3StateError', 'E_POP3_NOT_LOGGED_IN', `${line}: not logged in to POP3 (call pop3Login first)`);
 }
 
 /** The fields after the prefix of a "+POP3xxx: 1,..." answer, or the -ERR error for "+POP3xxx: 0". */
@@ -54,6 +63,7 @@ export function pop3Login(c: Sim900Mail, account: any, cb: Callback<void>): void
       c.release('pop3');
       cb(e);
     };
+    c.pop3Lost = null;
     c.prepare((e1) => {
       if (e1) return fail(e1);
       // limits are known now: check the lengths against the module's own maxima
@@ -140,6 +150,12 @@ export function pop3Reset(c: Sim900Mail, cb: Callback<void>): void {
 
 /** AT+POP3OUT: ends the session; deletions take effect. */
 export function pop3Logout(c: Sim900Mail, cb: Callback<void>): void {
+  if (c.session !== 'pop3') {
+    // nothing to end; a session the module ended itself reports why
+    const lost = c.pop3Lost;
+    c.pop3Lost = null;
+    return cb(lost);
+  }
   c.exec('AT+POP3OUT', { finals: ['+POP3OUT:'], afterOk: true, finalTimeout: c.networkTimeout() }, (err, res) => {
     c.release('pop3');
     if (err) return cb(err);
@@ -174,21 +190,25 @@ function readAll(c: Sim900Mail, dec: DotDecoder, cb: Callback<number>): void {
     }
   };
   c.at.urc('+POP3READ: 3,', onMore);
+  // the module may end the session while we wait for data (+POP3OUT: <code>)
+  c.on('pop3out', onMore);
   const end = (err: MailError | null): void => {
     c.at.offUrc('+POP3READ: 3,', onMore);
+    c.off('pop3out', onMore);
     if (err) return cb(err);
     dec.end();
     cb(null, dec.bytes);
   };
   const step = (): void => {
     more = false;
+    if (c.session !== 'pop3') return end(c.pop3Lost || mailError('Pop3StateError', 'E_POP3_NOT_LOGGED_IN', 'the POP3 session ended during a read'));
     c.exec('AT+POP3READ=' + READ_MAX, {
       counted: ['+POP3READ: 1,', '+POP3READ: 2,'],
       onData: (chunk: string) => dec.write(chunk),
       finals: ['+POP3OUT:'],
       timeout: 20000,
     }, (err, res) => {
-      if (err) return end(err);
+      if (err) return end(c.session !== 'pop3' && c.pop3Lost ? c.pop3Lost : err);
       const r: any = res;
       if (r.final && r.final.indexOf('+POP3OUT:') === 0) {
         c.release('pop3');

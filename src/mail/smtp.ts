@@ -3,7 +3,7 @@
 import { hexQuote, intParam, promptText, quote, toHex, utf8Encode } from '../at/params';
 import { mailError, type MailError } from '../errors';
 import { smtpError } from './codes';
-import { param, type Callback, type Sim900Mail } from './client';
+import { param, quoted, type Callback, type Sim900Mail } from './client';
 import { badFileName, badText, isAscii, toAddress, toAddressList, type Address } from './fields';
 import { fields, num, payload } from './parse';
 
@@ -200,11 +200,15 @@ function plan(c: Sim900Mail, mail: Mail): Plan | MailError {
     const kLines: string[] = [];
     for (let i = 0; i < list.length; i++) {
       const a = list[i];
-      const line = param(
-        () => 'AT+SMTPRCPT=' + k + ',' + i + ',' + quote(a.address, L('SMTPRCPT', 2, 48), kinds[k] + ' address') + (a.name ? ',' + quote(a.name, L('SMTPRCPT', 3, 48), kinds[k] + ' name') : ''),
-      );
-      if (line instanceof Error) return line;
-      kLines.push(line as string);
+      const qa = quoted(a.address, L('SMTPRCPT', 2, 48), kinds[k] + ' address');
+      if (qa instanceof Error) return qa;
+      let line = 'AT+SMTPRCPT=' + k + ',' + i + ',' + qa;
+      if (a.name) {
+        const qn = quoted(a.name, L('SMTPRCPT', 3, 48), kinds[k] + ' name');
+        if (qn instanceof Error) return qn;
+        line += ',' + qn;
+      }
+      kLines.push(line);
       all += line + '\n';
     }
     // the whole list is one setting: key RCPT<k> holds every line of that kind
@@ -277,21 +281,30 @@ function applySettings(c: Sim900Mail, p: Plan, i: number, cb: Callback<void>): v
   const key = p.lines[i][0];
   const line = p.lines[i][1];
   if (key.indexOf('RCPT') === 0) {
-    // a recipient list: unchanged -> skip its lines; otherwise clear the kind (delete form) and set each line
+    // a recipient list: unchanged and still held -> skip its lines; otherwise set each index, after the delete
+    // form of AT+SMTPRCPT when the module may hold more entries of this kind than the new list has
     let n = 0;
     while (i + 1 + n < p.lines.length && p.lines[i + 1 + n][0] === '') n++;
-    if (c.held[key] === line) return applySettings(c, p, i + 1 + n, cb);
+    const after = i + 1 + n;
+    if (c.held[key] === line) return applySettings(c, p, after, cb);
     const k = key.charAt(4);
+    const held = c.held['RMAX' + k];
+    let max = held === undefined ? -1 : parseInt(held, 10);
+    delete c.held[key];
     const setAll = (j: number): void => {
       if (j > n) {
         c.held[key] = line;
-        return applySettings(c, p, i + 1 + n, cb);
+        c.held['RMAX' + k] = String(Math.max(n, max));
+        return applySettings(c, p, after, cb);
       }
       c.exec(p.lines[i + j][1], null, (err) => (err ? cb(err) : setAll(j + 1)));
     };
-    if (c.held[key] === '') return setAll(1);
-    delete c.held[key];
-    c.exec('AT+SMTPRCPT=' + k, null, (err) => (err ? cb(err) : setAll(1)));
+    if (max >= 0 && max <= n) return setAll(1);
+    c.exec('AT+SMTPRCPT=' + k, null, (err) => {
+      if (err) return cb(err);
+      max = 0;
+      setAll(1);
+    });
     return;
   }
   c.setting(key, line, (err) => (err ? cb(err) : applySettings(c, p, i + 1, cb)));
