@@ -21,9 +21,11 @@ export function bytesOf(s: string): Uint8Array {
  * keep only the low byte of String.fromCharCode(0x20ac); there the reader gives text as UTF-8 bytes (one
  * char per byte: what E.decodeUTF8, a UTF-8 terminal or a file expect) instead of losing the characters.
  */
-export const WIDE_STRINGS = String.fromCharCode(0x100).charCodeAt(0) === 0x100;
+// (probed through apply: esbuild folds String.fromCharCode(0x100).charCodeAt(0) to a constant at build time,
+// which would describe Node, not the board)
+export const WIDE_STRINGS = String.fromCharCode.apply(null, [0x100]).charCodeAt(0) === 0x100;
 
-/** Collects code units and turns them into a string 256 at a time (no per-char string append). */
+/** Collects code units and turns them into a string ~200 at a time (no per-char string append). */
 class Out {
   s: string;
   u: number[];
@@ -41,7 +43,8 @@ class Out {
       c -= 0x10000;
       this.u.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
     } else this.u.push(c);
-    if (this.u.length >= 256) this.flush();
+    // Espruino's apply takes at most 256 arguments, and one push adds up to 4
+    if (this.u.length >= 200) this.flush();
   }
   flush(): void {
     if (this.u.length) this.s += String.fromCharCode.apply(null, this.u);

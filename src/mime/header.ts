@@ -15,6 +15,16 @@ export interface Structured {
   params: { [name: string]: string };
 }
 
+/**
+ * s.indexOf(t, from) for a needle of several characters. Espruino 2v29 (seen on the Linux build) returns a
+ * match that runs past the end of s ("xy".indexOf("y ") is 1, "ab\n-".indexOf("\n--") is 2): such a prefix
+ * at the very end is no match, and no full match can come after it.
+ */
+export function find(s: string, t: string, from: number): number {
+  const i = s.indexOf(t, from);
+  return i >= 0 && i + t.length > s.length ? -1 : i;
+}
+
 /** Adds a flag to a list once; lists are capped so that a hostile mail cannot grow them. */
 export function addFlag(flags: string[], f: string): void {
   if (flags.indexOf(f) < 0 && flags.length < 32) flags.push(f);
@@ -72,14 +82,14 @@ function charsetOrRaw(bytes: string, cs: string, flags: string[] | null): string
  * headers are common). Charsets other than UTF-8/US-ASCII/ISO-8859-1/Windows-1252 stay raw with a flag.
  */
 export function decodeWords(s: string, flags: string[] | null): string {
-  if (s.indexOf('=?') < 0) return decodeUtf8(s);
+  if (find(s, '=?', 0) < 0) return decodeUtf8(s);
   let out = '';
   let p = 0;
   let pend = '';
   let pendCs = '';
   let lastWasWord = false;
   for (;;) {
-    const i = s.indexOf('=?', p);
+    const i = find(s, '=?', p);
     let ok = i >= 0;
     let q1 = 0;
     let q2 = 0;
@@ -87,7 +97,7 @@ export function decodeWords(s: string, flags: string[] | null): string {
     if (ok) {
       q1 = s.indexOf('?', i + 2);
       q2 = q1 + 2;
-      end = s.indexOf('?=', q2 + 1);
+      end = find(s, '?=', q2 + 1);
       ok = q1 > i + 2 && s.charAt(q2) === '?' && end > q2 && /^[BbQq]$/.test(s.charAt(q1 + 1)) && !/[\s?]/.test(s.substring(i + 2, q1));
     }
     const gap = s.substring(p, ok ? i : s.length);
@@ -231,13 +241,14 @@ export function parseAddresses(s: string, flags: string[] | null): MimeAddress[]
   const n = s.length;
   let i = 0;
   while (i < n) {
-    const c = s.charAt(i);
+    // substr, not charAt: Espruino 2v29's charAt returns a byte above 127 as a UTF-8 (two-byte) string
+    const c = s.substr(i, 1);
     if (c === '"') {
       let j = i + 1;
       let v = '';
       while (j < n && s.charAt(j) !== '"') {
         if (s.charAt(j) === '\\' && j + 1 < n) j++;
-        v += s.charAt(j);
+        v += s.substr(j, 1);
         j++;
       }
       text += v;
@@ -247,10 +258,10 @@ export function parseAddresses(s: string, flags: string[] | null): MimeAddress[]
       let j = i + 1;
       let v = '';
       while (j < n && depth > 0) {
-        const d = s.charAt(j);
+        const d = s.substr(j, 1);
         if (d === '\\' && j + 1 < n) {
           j++;
-          v += s.charAt(j);
+          v += s.substr(j, 1);
         } else if (d === '(') depth++;
         else if (d === ')') depth--;
         if (depth > 0 && d !== '\\') v += d;

@@ -8,7 +8,7 @@
 // Speed: the body is never walked byte by byte. Delimiter candidates are found with indexOf("\n--"), all the
 // bytes between two candidates go to the decoder in one piece, base64 is decoded with atob over 4-aligned runs
 // and quoted-printable by jumping from '=' to '=' with indexOf.
-import { addFlag, b64bytes, decodeWords, MimeAddress, parseAddresses, parseStructured, safeFileName } from './header';
+import { addFlag, b64bytes, decodeWords, find, MimeAddress, parseAddresses, parseStructured, safeFileName } from './header';
 import { decodeCharset } from './charset';
 
 export interface MimeHeaders {
@@ -246,7 +246,7 @@ export class MimeReader {
         this.eol = '';
         this.lineStart = false;
       }
-      const c = buf.indexOf('\n--', pos);
+      const c = find(buf, '\n--', pos);
       let cut = c;
       if (c < 0) {
         if (final) cut = len;
@@ -305,7 +305,7 @@ export class MimeReader {
   /** Closes the multiparts from stack[from] up, which never saw their close delimiter (or any delimiter). */
   private dropFrames(from: number): void {
     for (let k = from; k < this.stack.length; k++) addFlag(this.flags, this.stack[k].n ? 'missing-close-boundary' : 'missing-boundary');
-    if (from < this.stack.length) this.stack.length = from;
+    if (from < this.stack.length) this.stack.splice(from, this.stack.length - from);
   }
 
   /** One header line or a piece of one (complete=false: the line goes on in the next piece). */
@@ -330,7 +330,7 @@ export class MimeReader {
           this.hName = '';
         } else {
           const name = s.substr(0, colon).trim().toLowerCase();
-          const keep = PART_FIELDS.indexOf(' ' + name + ' ') >= 0 || (p.msg && MESSAGE_FIELDS.indexOf(' ' + name + ' ') >= 0);
+          const keep = find(PART_FIELDS, ' ' + name + ' ', 0) >= 0 || (p.msg && find(MESSAGE_FIELDS, ' ' + name + ' ', 0) >= 0);
           this.hName = keep && !(name in p.h) ? name : '';
           if (this.hName) p.h[name] = '';
           s = s.substring(colon + 1);
@@ -430,7 +430,7 @@ export class MimeReader {
     if (cte && p.enc === RAW && cte !== '7bit' && cte !== '8bit' && cte !== 'binary') addFlag(flags, 'unknown-encoding:' + cte.substr(0, 24));
     let disp = cd.value;
     if (disp && disp !== 'attachment' && disp !== 'inline') disp = 'attachment';
-    const isText = TEXT_TYPES.indexOf(' ' + type + ' ') >= 0;
+    const isText = find(TEXT_TYPES, ' ' + type + ' ', 0) >= 0;
     if (!disp) disp = isText ? 'inline' : 'attachment';
     this.rest = '';
     if (isText && disp === 'inline') {
