@@ -90,7 +90,7 @@ export interface EmulatorOptions {
    * actually connected to (e.g. the manual's "mail.sim.com",25 -> a test server on 127.0.0.1). Return null to
    * resolve the name with the system resolver as usual.
    */
-  route: ((host: string, port: number) => { host: string; port: number } | null) | null;
+  route: ((host: string, port: number, service: 'smtp' | 'pop3') => { host: string; port: number } | null) | null;
   /** The IP address the bearer gets (default: a random 10.x.y.z). */
   bearerIp: string | null;
   /** Model/revision strings. */

@@ -1122,7 +1122,7 @@ export class Sim900Emulator extends EventEmitter {
       date: this.opts.now(),
       messageIdSeed: `${Date.now().toString(36)}.${this.rng.int(0, 0x7fffffff).toString(36)}`,
     };
-    const dest = this.routeTo(e.smtpHost, e.smtpPort);
+    const dest = this.routeTo(e.smtpHost, e.smtpPort, 'smtp');
     const session = new SmtpSession(
       {
         host: dest.host,
@@ -1148,8 +1148,8 @@ export class Sim900Emulator extends EventEmitter {
     return { t: 'none' };
   }
 
-  private routeTo(host: string, port: number): { host: string; port: number } {
-    const r = this.opts.route ? this.opts.route(host, port) : null;
+  private routeTo(host: string, port: number, service: 'smtp' | 'pop3'): { host: string; port: number } {
+    const r = this.opts.route ? this.opts.route(host, port, service) : null;
     return r || { host, port };
   }
 
@@ -1319,7 +1319,7 @@ export class Sim900Emulator extends EventEmitter {
     if (c.form !== 'exec') return ERR;
     const e = this.email;
     if (this.smtp || this.pop3 || !e.pop3Host) return ERR;
-    const dest = this.routeTo(e.pop3Host, e.pop3Port);
+    const dest = this.routeTo(e.pop3Host, e.pop3Port, 'pop3');
     const session = new Pop3Session({
       host: dest.host,
       port: dest.port,

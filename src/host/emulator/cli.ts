@@ -1,0 +1,141 @@
+// `npm run emulator -- --pty /tmp/sim900 --smtp 127.0.0.1:2525 --pop3 127.0.0.1:1110 --baud 115200 --seed 1`
+// Starts a SIM900 emulator on a pseudo-terminal (socat), on a TCP port, or on stdin/stdout.
+
+import * as net from 'node:net';
+import { Sim900Emulator } from './sim900';
+import { servePty } from './pty';
+import type { PartialOptions } from './options';
+
+const HELP = `SIM900 emulator
+
+  --pty <path>          link a pseudo-terminal at <path> (needs socat) and serve the module on it
+  --tcp <port>          serve the module on 127.0.0.1:<port> instead (one client at a time)
+  --stdio               serve the module on stdin/stdout
+  --smtp <host:port>    connect every AT+SMTPSEND to this server, whatever AT+SMTPSRV says
+  --pop3 <host:port>    connect every AT+POP3IN to this server, whatever AT+POP3SRV says
+  --baud <n>            pace output at n baud (10 bits per byte); 0 = no pacing (default 0)
+  --seed <n>            seed of every random choice (default 1)
+  --dialect sim900|sim800   body entry with "> " prompt (sim900) or AT+SMTPBODY=<len> + DOWNLOAD (sim800)
+  --chunk <n>           split output into random chunks of 1..n bytes
+  --noise <p>           probability of a noise URC (RING, +CMTI, UNDER-VOLTAGE WARNNING) before a line
+  --fast                no bearer/network delays (default: SAPBR open 1-3 s, close 0.5-1.5 s)
+  --clear-after-send    clear the mail settings after each AT+SMTPSEND
+  --pop3-ok             POP3READ data includes the server's +OK line
+  --no-pop3-dot         POP3READ data excludes the final "." line
+  --pop3-rate <Bps>     POP3 downlink throughput (bytes/s), 0 = unlimited
+  --log                 print the UART traffic to stderr
+  --help
+`;
+
+function hostPort(s: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(s);
+  if (!m) throw new Error(`expected host:port, got "${s}"`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
+function num(s: string | undefined, name: string): number {
+  if (s === undefined || !/^\d+(\.\d+)?$/.test(s)) throw new Error(`${name} needs a number`);
+  return Number(s);
+}
+
+export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string; tcp?: number; stdio: boolean; log: boolean } {
+  const opts: PartialOptions = {};
+  let pty: string | undefined;
+  let tcp: number | undefined;
+  let stdio = false;
+  let log = false;
+  let smtp: { host: string; port: number } | null = null;
+  let pop3: { host: string; port: number } | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${a} needs a value`);
+      return x;
+    };
+    switch (a) {
+      case '--pty': pty = v(); break;
+      case '--tcp': tcp = num(v(), a); break;
+      case '--stdio': stdio = true; break;
+      case '--smtp': smtp = hostPort(v()); break;
+      case '--pop3': pop3 = hostPort(v()); break;
+      case '--baud': opts.baud = num(v(), a); break;
+      case '--seed': opts.seed = num(v(), a); break;
+      case '--dialect': {
+        const d = v();
+        if (d !== 'sim900' && d !== 'sim800') throw new Error('--dialect is sim900 or sim800');
+        opts.dialect = d;
+        break;
+      }
+      case '--chunk': opts.chunkMax = num(v(), a); break;
+      case '--noise': opts.faults = { ...(opts.faults || {}), noiseRate: num(v(), a) }; break;
+      case '--fast': opts.sapbrOpenDelayMs = 0; opts.sapbrCloseDelayMs = 0; break;
+      case '--clear-after-send': opts.clearAfterSend = true; break;
+      case '--pop3-ok': opts.pop3IncludeOk = true; break;
+      case '--no-pop3-dot': opts.pop3IncludeDot = false; break;
+      case '--pop3-rate': opts.pop3RateBps = num(v(), a); break;
+      case '--log': log = true; break;
+      case '--help': case '-h': process.stdout.write(HELP); process.exit(0); break;
+      default: throw new Error(`unknown option ${a} (see --help)`);
+    }
+  }
+  if (smtp || pop3) {
+    opts.route = (_h, _p, service) => (service === 'smtp' ? smtp : pop3);
+  }
+  if (!pty && tcp === undefined && !stdio) throw new Error('give --pty <path>, --tcp <port> or --stdio (see --help)');
+  return { opts, pty, tcp, stdio, log };
+}
+
+async function main(): Promise<void> {
+  let a: ReturnType<typeof parseArgs>;
+  try {
+    a = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`emulator: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const logFn = a.log
+    ? (dir: 'in' | 'out', b: Buffer) => process.stderr.write(`${dir === 'in' ? '>>' : '<<'} ${JSON.stringify(b.toString('latin1'))}\n`)
+    : undefined;
+  const emu = new Sim900Emulator(a.opts);
+  const closers: (() => Promise<void> | void)[] = [() => emu.close()];
+  if (a.pty) {
+    const h = await servePty(emu, a.pty, logFn);
+    closers.unshift(() => h.close());
+    process.stderr.write(`SIM900 emulator on ${a.pty} (socat pid ${h.pid})\n`);
+  }
+  if (a.tcp !== undefined) {
+    let current: net.Socket | null = null;
+    emu.on('output', (b: Buffer) => {
+      if (logFn && !a.pty) logFn('out', b);
+      if (current) current.write(b);
+    });
+    const server = net.createServer((s) => {
+      if (current) current.destroy();
+      current = s;
+      s.on('data', (b) => {
+        if (logFn && !a.pty) logFn('in', b);
+        emu.input(b);
+      });
+      s.on('close', () => {
+        if (current === s) current = null;
+      });
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(a.tcp, '127.0.0.1', () => r()));
+    closers.unshift(() => new Promise<void>((r) => server.close(() => r())));
+    process.stderr.write(`SIM900 emulator on tcp 127.0.0.1:${(server.address() as net.AddressInfo).port}\n`);
+  }
+  if (a.stdio) {
+    emu.on('output', (b: Buffer) => process.stdout.write(b));
+    process.stdin.on('data', (b: Buffer) => emu.input(b));
+  }
+  const stop = async () => {
+    for (const c of closers) await c();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,55 @@
+// The emulator served on a pseudo-terminal made by socat: a program opens the device path like a serial port.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Sim900Emulator } from '../../src/host/emulator';
+import { servePty, socatAvailable } from '../../src/host/emulator/pty';
+import { parseArgs } from '../../src/host/emulator/cli';
+
+test('pty: boot URCs and an echoed command through a real device path', async () => {
+  assert.ok(socatAvailable(), 'socat is installed (src/host/servers/install-deps.sh)');
+  const path = join(tmpdir(), `sim900-${process.pid}`);
+  const emu = new Sim900Emulator({ sapbrOpenDelayMs: 0 });
+  const h = await servePty(emu, path);
+  const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+  const rs = fs.createReadStream('', { fd, autoClose: false });
+  rs.on('error', () => undefined);
+  let got = '';
+  rs.on('data', (b) => (got += (b as Buffer).toString('latin1')));
+  try {
+    const until = async (s: string) => {
+      const end = Date.now() + 3000;
+      while (got.indexOf(s) < 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until('SMS Ready\r\n');
+    fs.writeSync(fd, 'AT+SAPBR=2,1\r');
+    await until('OK\r\n');
+    assert.is(got, '\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\nAT+SAPBR=2,1\r\r\n+SAPBR: 1,3,"0.0.0.0"\r\n\r\nOK\r\n');
+  } finally {
+    await h.close();
+    rs.destroy();
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* already closed by the stream */
+    }
+    emu.close();
+  }
+});
+
+test('cli options', () => {
+  const a = parseArgs(['--pty', '/tmp/x', '--smtp', '127.0.0.1:2525', '--pop3', 'localhost:1110', '--baud', '9600', '--seed', '4', '--dialect', 'sim800', '--noise', '0.1', '--fast']);
+  assert.is(a.pty, '/tmp/x');
+  assert.is(a.opts.baud, 9600);
+  assert.is(a.opts.dialect, 'sim800');
+  assert.is(a.opts.faults!.noiseRate, 0.1);
+  assert.equal(a.opts.route!('mail.sim.com', 25, 'smtp'), { host: '127.0.0.1', port: 2525 });
+  assert.equal(a.opts.route!('x', 110, 'pop3'), { host: 'localhost', port: 1110 });
+  assert.throws(() => parseArgs(['--pty', '/tmp/x', '--baud']), /needs a value/);
+  assert.throws(() => parseArgs(['--bogus']), /unknown option/);
+  assert.throws(() => parseArgs([]), /--pty/);
+});
+
+test.run();
