@@ -186,7 +186,7 @@ t('basic AT set', async () => {
     await w.cmd('AT', OKR);
     await w.cmd('at', OKR);
     await w.cmd('ATI', '\r\nSIM900 R11.0\r\n' + OKR);
-    await w.cmd('AT+GSV', '\r\nSIMCOM_Ltd\r\nSIMCOM_SIM900\r\nRevision:1137B03SIM900M64_ST\r\n' + OKR);
+    await w.cmd('AT+GSV', '\r\nSIMCOM_Ltd\r\nSIMCOM_SIM900\r\nRevision:1137B03SIM900M64_ST_MMS\r\n' + OKR);
     await w.cmd('AT+CGMM', '\r\nSIMCOM_SIM900\r\n' + OKR);
     await w.cmd('AT+CPIN?', '\r\n+CPIN: READY\r\n' + OKR);
     await w.cmd('AT+CREG?', '\r\n+CREG: 0,1\r\n' + OKR);

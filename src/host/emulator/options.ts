@@ -154,7 +154,7 @@ export function defaultOptions(): EmulatorOptions {
     faults: { ...DEFAULT_FAULTS, noiseUrcs: DEFAULT_FAULTS.noiseUrcs.slice() },
     route: null,
     bearerIp: null,
-    revision: '1137B03SIM900M64_ST',
+    revision: '1137B03SIM900M64_ST_MMS',
     csq: '18,0',
   };
 }
