@@ -107,14 +107,15 @@ export function intParam(n: number, min: number, max: number, what: string): str
 }
 
 // A command name: AT, then + or & or a letter, then letters/digits/ (no parameters, no separators).
-const CMD_NAME = /^AT([+&#*][A-Z0-9]+|[A-Z][A-Z0-9]*)?$/;
+// (Espruino's regex engine has no ? quantifier: the bare "AT" is its own case.)
+const CMD_NAME = /^AT([+&#*][A-Z0-9]+|[A-Z][A-Z0-9]*)$/;
 
 /**
  * Assembles `AT+NAME=p1,p2,...` (or `AT+NAME` with no params) from already-encoded parameters (quote(),
  * intParam(), hexQuote()) and refuses a line longer than MAX_LINE or one that holds a line/prompt control byte.
  */
 export function atLine(name: string, params?: string[]): string {
-  if (!CMD_NAME.test(name)) throw paramError('command', 'bad command name ' + JSON.stringify(name));
+  if (name !== 'AT' && !CMD_NAME.test(name)) throw paramError('command', 'bad command name ' + JSON.stringify(name));
   const text = params && params.length ? name + '=' + params.join(',') : name;
   checkLine(text);
   return text;
