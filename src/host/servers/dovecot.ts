@@ -87,6 +87,19 @@ function lookupUser(name: string): MaildirOwner | null {
   return null;
 }
 
+/** Name of a group id from /etc/group, or null. */
+function groupName(gid: number): string | null {
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length >= 3 && Number(f[2]) === gid && f[0]) return f[0];
+    }
+  } catch {
+    /* no /etc/group */
+  }
+  return null;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -160,7 +173,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function configText(dir: string, port: number, runAs: string, isRoot: boolean, authFailureDelay: number): string {
+function configText(dir: string, port: number, runAs: string, runGroup: string, isRoot: boolean, authFailureDelay: number): string {
   // Dovecot 2.3 syntax (Debian 12). Everything lives under `dir`.
   return `# written by src/host/servers/dovecot.ts for one test run
 protocols = pop3
@@ -174,6 +187,7 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = ${runAs}
 default_internal_user = ${runAs}
+default_internal_group = ${runGroup}
 first_valid_uid = 1
 last_valid_uid = 0
 first_valid_gid = 1
@@ -181,7 +195,9 @@ last_valid_gid = 0
 mail_location = maildir:~/Maildir
 pop3_uidl_format = %08Xu%08Xv
 auth_failure_delay = ${authFailureDelay}s
-${authFailureDelay > 0 ? '' : '# no growing per-IP penalty after failed logins (anvil\'s penalty socket unusable)\nservice anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n'}passdb {
+service anvil {
+${isRoot ? '' : '  # only root can chroot\n  chroot =\n'}${authFailureDelay > 0 ? '' : '  # no growing per-IP penalty after failed logins (its socket is made unusable)\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n'}}
+passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
 }
@@ -196,8 +212,8 @@ service pop3-login {
   }
   inet_listener pop3s {
     port = 0
-  }${isRoot ? '' : '\n  chroot =\n'}
-}
+  }
+${isRoot ? '' : '  chroot =\n'}}
 `;
 }
 
@@ -233,6 +249,9 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
     runAs = me.username;
     mailOwner = { uid: me.uid, gid: me.gid };
   }
+
+  const runGroup = groupName(mailOwner.gid);
+  if (!runGroup) throw new Error(`startDovecot: no group name for gid ${mailOwner.gid} in /etc/group`);
 
   const dir = mkdtempSync(join(tmpdir(), 'sim900-dovecot-'));
   // the login and auth processes (running as `runAs`) must be able to reach their sockets and the passwd-file
@@ -272,7 +291,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   // a free port found by bind-and-close can be taken by someone else before Dovecot binds it: retry then
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = opts.port ?? (await freePort());
-    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, isRoot, authFailureDelay), { mode: 0o644 });
+    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, runGroup, isRoot, authFailureDelay), { mode: 0o644 });
     const c = spawn(binary, ['-F', '-c', join(dir, 'dovecot.conf')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     stderr = '';
     c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -281,6 +300,8 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
     const deadline = Date.now() + startTimeout;
     let up = false;
     while (!exited && Date.now() < deadline) {
+      // a service that cannot start makes the master retry with growing pauses: give up at once instead
+      if (/ Fatal: /.test(readLog())) break;
       if (await probeBanner(port)) {
         up = true;
         break;
@@ -327,8 +348,11 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
             /* already gone */
           }
         }
-        const timer = new Promise((r) => setTimeout(r, 5000, 'timeout'));
-        if ((await Promise.race([gone, timer])) === 'timeout') {
+        let t: NodeJS.Timeout | undefined;
+        const timer = new Promise((r) => (t = setTimeout(r, 5000, 'timeout')));
+        const how = await Promise.race([gone, timer]);
+        clearTimeout(t);
+        if (how === 'timeout') {
           master.kill('SIGKILL');
           await gone;
         }

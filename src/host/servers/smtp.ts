@@ -154,6 +154,15 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
   const owner = opts.maildirOwner;
   if (opts.maildir) ensureMaildir(opts.maildir, owner);
   let connectionCount = 0;
+  // delayed replies still pending; stop() cancels them so no timer outlives the server
+  const timers = new Set<NodeJS.Timeout>();
+  function later(fn: () => void, ms: number): void {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  }
 
   /** Takes the first fault for a stage (validating it again: tests may push to the live array). */
   function takeFault(stage: SmtpStage): SmtpFault | null {
@@ -196,7 +205,7 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
         }
         original(command, callback);
       };
-      if (fault.delayMs) setTimeout(act, fault.delayMs);
+      if (fault.delayMs) later(act, fault.delayMs);
       else act();
     };
   }
@@ -231,7 +240,7 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
         }
         callback();
       };
-      if (fault.delayMs) setTimeout(act, fault.delayMs);
+      if (fault.delayMs) later(act, fault.delayMs);
       else act();
     },
     onAuth(auth: SMTPServerAuthentication, _session, callback) {
@@ -288,7 +297,7 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
           }
           callback(null, 'Ok: queued as ' + session.id);
         };
-        if (fault && fault.delayMs) setTimeout(finish, fault.delayMs);
+        if (fault && fault.delayMs) later(finish, fault.delayMs);
         else finish();
       });
     },
@@ -338,6 +347,8 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
     stop() {
       if (!stopped) {
         stopped = new Promise<void>((resolve) => {
+          for (const t of timers) clearTimeout(t);
+          timers.clear();
           // drop open sessions at once: tests must not wait for idle clients
           for (const c of server.connections as unknown as Set<Conn>) c._socket.destroy();
           server.close(() => resolve());
