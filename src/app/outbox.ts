@@ -74,7 +74,7 @@ export class Outbox {
   /** Ids of waiting alerts, oldest first. */
   ids(): number[] {
     const out: number[] = [];
-    const names = this.storage.list(/^ob\d{8}$/);
+    const names = this.storage.list(/^ob\d+$/);
     for (const n of names) out.push(parseInt(n.substr(2), 10));
     out.sort((x, y) => x - y);
     return out;
@@ -113,7 +113,7 @@ export class Outbox {
   /** Alerts set aside, with their errors. */
   failed(): Record[] {
     const out: Record[] = [];
-    for (const n of this.storage.list(/^ox\d{8}$/)) {
+    for (const n of this.storage.list(/^ox\d+$/)) {
       const s = this.storage.read(n);
       if (s !== undefined) out.push(JSON.parse(s));
     }
@@ -123,7 +123,7 @@ export class Outbox {
   /** Removes attachment files whose record never got written (a crash inside add()). */
   recover(): number {
     let removed = 0;
-    for (const n of this.storage.list(/^oa\d{8}$/)) {
+    for (const n of this.storage.list(/^oa\d+$/)) {
       const id = parseInt(n.substr(2), 10);
       if (this.storage.read(seqName('ob', id), 0, 0) === undefined && this.storage.read(seqName('ox', id), 0, 0) === undefined) {
         this.storage.erase(n);

@@ -51,12 +51,32 @@ const ESBUILD_HELPERS: Record<string, string> = {
   __template: 'tagged template (esbuild helper __template)',
 };
 
+/**
+ * Espruino 2v29's regex engine (measured on its Linux port): no lookaround, no (?: groups, no ? quantifier
+ * (/ab?/ does not match "ab"), no {n} / {n,m} quantifiers, no lazy quantifiers. Classes, *, +, |, ^, $ and
+ * escapes work.
+ */
 function regexProblem(pattern: string, flags: string): string | null {
   if (flags.indexOf('y') >= 0) return 'sticky regex flag /y';
   for (const f of 'suvd') if (flags.indexOf(f) >= 0) return `regex flag /${f}`;
   if (/\(\?<[=!]/.test(pattern)) return 'lookbehind regex (?<= (?<!';
   if (/\(\?[=!]/.test(pattern)) return 'lookahead regex (?= (?!';
   if (/\(\?<[A-Za-z]/.test(pattern)) return 'named capture group (?<name>';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '?') return pattern[i - 1] === '(' ? 'regex group (?: (not on Espruino)' : 'regex ? quantifier (not on Espruino: /ab?/ fails to match "ab")';
+    else if (c === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) return 'regex {n} quantifier (not on Espruino)';
+  }
   return null;
 }
 

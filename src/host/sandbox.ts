@@ -252,6 +252,22 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
       REMOVED_MEMBERS.map(([o, m]) => `Object.defineProperty(${o}, ${JSON.stringify(m)}, { value: undefined, configurable: true, writable: true });`).join(''),
     context,
   );
+  // Espruino 2v29's String.indexOf also reports a match where only the start of the needle fits at the end of
+  // the string ("xy".indexOf("y ") is 1, "abc\r".indexOf("\r\n.") is 3), unless the needle is longer than the
+  // whole string. Measured on the interpreter's Linux port; reproduced here so that tests see it.
+  vm.runInContext(
+    `(function () {
+      var native = String.prototype.indexOf;
+      Object.defineProperty(String.prototype, 'indexOf', { configurable: true, writable: true, value: function (needle, from) {
+        var s = String(this), n = String(needle), r = native.call(s, n, from);
+        if (r >= 0 || n.length <= 1 || n.length > s.length) return r;
+        for (var i = Math.max(from | 0, s.length - n.length + 1); i < s.length; i++)
+          if (native.call(n, s.slice(i)) === 0) return i;
+        return -1;
+      } });
+    })();`,
+    context,
+  );
   vm.runInContext(code, context, { filename: opts.bundlePath ?? `build/${opts.board ?? 'linux'}.js` });
 
   const intrinsics: object[] = vm.runInContext('[Object.prototype, Array.prototype, Function.prototype, Uint8Array.prototype, String.prototype]', context);

@@ -4,6 +4,15 @@
 
 export type Sink = (chunk: string) => void;
 
+/**
+ * indexOf that only reports whole matches: Espruino 2v29's String.indexOf also reports a needle whose start
+ * fits at the end of the string ("abc\r".indexOf("\r\n.") is 3).
+ */
+export function find(s: string, needle: string, from: number): number {
+  const i = s.indexOf(needle, from);
+  return i >= 0 && i + needle.length <= s.length ? i : -1;
+}
+
 export class DotDecoder {
   /** true once the terminating "." line was seen */
   done: boolean;
@@ -44,7 +53,7 @@ export class DotDecoder {
       }
       this.first = false;
       if (buf.substr(0, 3) === '+OK' && (buf.charAt(3) === ' ' || buf.charAt(3) === '\r')) {
-        const eol = buf.indexOf('\r\n');
+        const eol = find(buf, '\r\n', 0);
         if (eol < 0) {
           this.first = true;
           this.carry = buf.length > 512 ? '' : buf;
@@ -73,7 +82,7 @@ export class DotDecoder {
         }
         this.lineStart = false;
       }
-      const i = buf.indexOf('\r\n.', pos);
+      const i = find(buf, '\r\n.', pos);
       if (i < 0) {
         let hold = 0;
         if (buf.charAt(len - 1) === '\r') hold = 1;

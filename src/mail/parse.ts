@@ -47,7 +47,7 @@ export function fields(s: string): Field[] {
     } else {
       end = s.indexOf(',', i);
       const raw = s.substring(i, end < 0 ? n : end).trim();
-      value = /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
+      value = /^\d+$/.test(raw.charAt(0) === '-' ? raw.substr(1) : raw) ? parseInt(raw, 10) : raw;
     }
     out.push(value);
     if (end < 0) break;

@@ -32,6 +32,10 @@ const refused: [string, string, RegExp][] = [
   ['lookbehind', 'var r = /(?<=a)b/;', /lookbehind/],
   ['lookahead', 'var r = /a(?=b)/;', /lookahead/],
   ['RegExp sticky', 'var r = new RegExp("a", "y");', /sticky.*RegExp/],
+  ['regex ? quantifier', 'var r = /^-?\\d+$/;', /\? quantifier/],
+  ['regex lazy quantifier', 'var r = /a+?/;', /\? quantifier/],
+  ['regex {n} quantifier', 'var r = /a{2,3}/;', /\{n\} quantifier/],
+  ['regex (?: group', 'var r = /(?:ab)+/;', /\(\?:/],
   ['extends Error', 'class MyError extends Error {}', /class extends Error/],
   ['let captured in loop', 'var fs = []; for (let i = 0; i < 3; i++) fs.push(function () { return i; });', /loop variable "i" captured/],
   ['tagged template', 'var t = String.raw`a`;', /tagged template/],
@@ -55,6 +59,7 @@ const accepted: [string, string][] = [
   ['property named like a missing global', 'var o = { Map: 1, Symbol: 2 }; o.Map = o.Symbol;'],
   ['btoa/atob/E', 'var b = btoa("x"); var a = atob(b); E.toUint8Array("x"); E.toString([65]);'],
   ['plain regex', 'var r = /^\\+SMTPSEND: (\\d+)$/; r.test("+SMTPSEND: 1");'],
+  ['? and { inside a class or escaped', 'var r = /[?{}]\\?\\{2\\}/;'],
 ];
 
 for (const [name, code] of accepted) {

@@ -101,4 +101,12 @@ test('init runs E.on("init") handlers and onInit', () => {
   sb.close();
 });
 
+
+
+test("String.indexOf behaves as on Espruino 2v29: a needle's start at the string's end counts", () => {
+  const sb = loadBundle({ code: '' });
+  assert.equal(sb.run('["abcab".indexOf("abx"), "aaa".indexOf("aab"), "abc\\r".indexOf("\\r\\n."), "ab".indexOf("b\\r\\n"), "abcd".indexOf("bcdef"), "abcab".indexOf("ca"), "x".indexOf("x")].join()'), '3,1,3,-1,-1,2,0');
+  sb.close();
+});
+
 test.run();
