@@ -2,7 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as net from 'node:net';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { startDovecot, deliverToMaildir, pidAlive } from '../../src/host/servers';
 import { Pop3Client } from '../../src/host/servers/pop3-client';
 
@@ -111,6 +113,46 @@ test('with the default failure delay off, a wrong password does not slow the nex
   } finally {
     await d.stop();
   }
+});
+
+/** Runs fixtures/orphan.ts in its own process and returns the Dovecot it started. */
+function orphan(mode: 'exit' | 'kill'): Promise<{ proc: ChildProcess; pid: number; dir: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'orphan.ts'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(Object.assign({ proc }, JSON.parse(out.slice(0, nl))));
+    });
+    proc.on('error', reject);
+  });
+}
+
+async function gone(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!pidAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !pidAlive(pid);
+}
+
+test('a test process that exits without stop() takes its Dovecot with it', async () => {
+  const o = await orphan('exit');
+  assert.ok(pidAlive(o.pid));
+  await new Promise((r) => o.proc.once('exit', r));
+  assert.ok(await gone(o.pid, 5000), 'dovecot ended with the process');
+  assert.not.ok(existsSync(o.dir), 'and its folder was removed');
+});
+
+test('a test process killed with SIGKILL still takes its Dovecot with it (parent-death signal)', async () => {
+  const o = await orphan('kill');
+  assert.ok(pidAlive(o.pid));
+  o.proc.kill('SIGKILL');
+  await new Promise((r) => o.proc.once('exit', r));
+  assert.ok(await gone(o.pid, 5000), 'dovecot ended with the process');
+  rmSync(o.dir, { recursive: true, force: true }); // nobody was left to remove it
 });
 
 test.run();

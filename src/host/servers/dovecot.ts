@@ -56,6 +56,30 @@ export interface DovecotHandle {
   stop(): Promise<void>;
 }
 
+const SETPRIV = '/usr/bin/setpriv';
+
+/** Running instances, stopped synchronously if the process exits without stop() (e.g. process.exit in a test). */
+const live = new Set<{ pid: number; dir: string; keep: boolean }>();
+let exitHook = false;
+function onExit(): void {
+  for (const l of live) {
+    for (const k of childrenOf(l.pid)) {
+      try {
+        process.kill(k, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+    try {
+      process.kill(l.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+    if (!l.keep) rmSync(l.dir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
 const NAME_RE = /^[A-Za-z0-9._@+-]{1,64}$/;
 
 function findDovecot(): string {
@@ -292,7 +316,12 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = opts.port ?? (await freePort());
     writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, runGroup, isRoot, authFailureDelay), { mode: 0o644 });
-    const c = spawn(binary, ['-F', '-c', join(dir, 'dovecot.conf')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    // setpriv (util-linux, always on Debian) makes the kernel send SIGTERM to Dovecot if this process dies
+    // without calling stop() (a crashed or killed test run), so no orphaned server outlives its test
+    const argv = [binary, '-F', '-c', join(dir, 'dovecot.conf')];
+    const c = existsSync(SETPRIV)
+      ? spawn(SETPRIV, ['--pdeathsig', 'TERM'].concat(argv), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(argv[0], argv.slice(1), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     stderr = '';
     c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     let exited = false;
@@ -329,10 +358,17 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
 
   const master = child;
   const pid = master.pid!;
+  const entry = { pid, dir, keep: !!opts.keepDir };
+  live.add(entry);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', onExit);
+  }
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     if (stopped) return stopped;
     stopped = (async () => {
+      live.delete(entry);
       const kids = childrenOf(pid);
       if (master.exitCode === null && master.signalCode === null) {
         const gone = new Promise((r) => master.once('exit', r));
