@@ -6,9 +6,9 @@ set -euo pipefail
 
 fail() { echo "install-deps: $*" >&2; exit 1; }
 
-# command name -> Debian package providing it
+have_dovecot() { [ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1; }
 need=()
-command -v dovecot >/dev/null 2>&1 || need+=(dovecot-core)
+have_dovecot || need+=(dovecot-core)
 # the POP3 protocol plugin is a separate package; dovecot-core alone cannot serve POP3
 if ! ls /usr/lib/dovecot/pop3 /usr/lib/dovecot/pop3-login >/dev/null 2>&1; then need+=(dovecot-pop3d); fi
 command -v socat >/dev/null 2>&1 || need+=(socat)
@@ -64,7 +64,8 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet dovecot 2
   "${SUDO[@]}" systemctl disable dovecot >/dev/null 2>&1 || true
 fi
 
-command -v dovecot >/dev/null 2>&1 || fail "dovecot is still missing after installing"
+have_dovecot || fail "dovecot is still missing after installing"
 [ -x /usr/lib/dovecot/pop3 ] || fail "the POP3 service binary /usr/lib/dovecot/pop3 is still missing"
 command -v socat >/dev/null 2>&1 || fail "socat is still missing after installing"
-echo "install-deps: done ($(dovecot --version | cut -d' ' -f1) dovecot, $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/\1/p') socat)"
+dv=/usr/sbin/dovecot; [ -x "$dv" ] || dv=$(command -v dovecot)
+echo "install-deps: done (dovecot $("$dv" --version | cut -d' ' -f1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'))"
