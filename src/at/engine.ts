@@ -175,6 +175,15 @@ function startsWithAny(s: string, list: string | string[]): boolean {
 
 function noData(_c: string): void {}
 
+/**
+ * Where the next CR LF of `d` from `pos` starts, or -1. Espruino 2v29's String.indexOf also reports a needle
+ * whose start only fits at the end ("ab\r".indexOf("\r\n") is 2): a CR as the last byte is no match.
+ */
+function crlf(d: string, pos: number): number {
+  const i = d.indexOf('\r\n', pos);
+  return i === d.length - 1 ? -1 : i;
+}
+
 /** Collects counted data into result.data for a command without onData. */
 function keepData(job: Job): (c: string) => void {
   return function (c: string) {
@@ -264,7 +273,7 @@ export class AtEngine {
     let err: MailError | null = null;
     try {
       checkLine(cmd.line);
-      if (cmd.payload !== undefined && typeof cmd.payload !== 'string' && !(cmd.payload instanceof Uint8Array))
+      if (cmd.payload !== undefined && typeof cmd.payload !== 'string' && !(cmd.payload && typeof (cmd.payload as any).length === 'number' && typeof (cmd.payload as any).subarray === 'function'))
         throw mailError('ParameterError', 'E_PARAM', 'payload: must be a string or a Uint8Array', { command: cmd.line });
     } catch (e) {
       err = e as MailError;
@@ -418,7 +427,7 @@ export class AtEngine {
    */
   lines(d: string, pos: number): number {
     const size = this.ring.length;
-    let i = d.indexOf('\r\n', pos);
+    let i = crlf(d, pos);
     const rn = this.rn;
     if (rn > 0) {
       // the buffered head of a line: join it with this chunk's first piece
@@ -440,7 +449,7 @@ export class AtEngine {
       this.rn = 0;
       if (l.length) this.line(l);
       if (this.cnt > 0) return pos;
-      i = d.indexOf('\r\n', pos);
+      i = crlf(d, pos);
     }
     // a line and its CR must fit the buffer, whether it came in one chunk or in many
     const big = d.length - pos >= size;
@@ -451,7 +460,7 @@ export class AtEngine {
         if (this.cnt > 0) return i + 2;
       }
       pos = i + 2;
-      i = d.indexOf('\r\n', pos);
+      i = crlf(d, pos);
     }
     if (pos < d.length) this.keep(pos === 0 ? d : d.substr(pos));
     return d.length;

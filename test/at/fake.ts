@@ -89,11 +89,33 @@ export class Script {
   }
 }
 
-export function engine(opts: EngineOptions = {}): { s: FakeSerial; e: AtEngine } {
+/** Makes an engine on a fresh FakeSerial; syncOnStart is false unless asked for. */
+export type Make = (opts?: EngineOptions) => { s: FakeSerial; e: AtEngine };
+
+export const sourceEngine: Make = (opts = {}) => {
   const s = new FakeSerial();
   const e = new AtEngine(s, { syncOnStart: false, ...opts });
   return { s, e };
+};
+
+/** The same, with the AtEngine of the linux bundle running in the host sandbox (one sandbox shared). */
+let sandbox: any = null;
+export const bundleEngine: Make = (opts = {}) => {
+  if (!sandbox) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { loadBundle } = require('../../src/host/sandbox');
+    sandbox = loadBundle({ board: 'linux' });
+  }
+  const s = new FakeSerial();
+  const e = new sandbox.lib.at.AtEngine(s, { syncOnStart: false, ...opts });
+  return { s, e };
+};
+export function closeBundle(): void {
+  if (sandbox) sandbox.close();
+  sandbox = null;
 }
+
+export const engine = sourceEngine;
 
 export interface Outcome {
   err: MailError | null;
@@ -108,7 +130,8 @@ export function run(e: AtEngine, cmd: Command): Promise<Outcome> {
     e.send(cmd, (err, res) => {
       o.calls++;
       o.err = err;
-      o.res = res;
+      // plain data of this realm (the bundle's arrays come from the sandbox's realm)
+      o.res = res ? JSON.parse(JSON.stringify(res)) : res;
       setTimeout(() => resolve(o), 5);
     });
   });
