@@ -175,14 +175,8 @@ function startsWithAny(s: string, list: string | string[]): boolean {
 
 function noData(_c: string): void {}
 
-/**
- * Where the next CR LF of `d` from `pos` starts, or -1. Espruino 2v29's String.indexOf also reports a needle
- * whose start only fits at the end ("ab\r".indexOf("\r\n") is 2): a CR as the last byte is no match.
- */
-function crlf(d: string, pos: number): number {
-  const i = d.indexOf('\r\n', pos);
-  return i === d.length - 1 ? -1 : i;
-}
+// Espruino 2v29's String.indexOf also reports a needle whose start only fits at the end of the string
+// ("ab\r".indexOf("\r\n") is 2), so lines() never takes a CR as the last byte of a chunk for a CR LF.
 
 /** Collects counted data into result.data for a command without onData. */
 function keepData(job: Job): (c: string) => void {
@@ -257,11 +251,13 @@ export class AtEngine {
       },
     };
     const rl = o.resetLines || RESET_LINES;
+    const onReset = function (l: string) {
+      if (self.resets[l]) self.reset(l);
+    };
     for (let i = 0; i < rl.length; i++) {
+      // filed like URC handlers, first in their lists: other lines pay nothing for reset detection
       this.resets[rl[i]] = 1;
-      // reset lines are looked at only when their first word has a URC table entry
-      const w = firstWord(rl[i]);
-      if (!this.urcs[w]) this.urcs[w] = [];
+      this.urc(rl[i], onReset);
     }
     serial.on('data', this.k.rx);
   }
@@ -427,7 +423,9 @@ export class AtEngine {
    */
   lines(d: string, pos: number): number {
     const size = this.ring.length;
-    let i = crlf(d, pos);
+    const end = d.length - 1; // a CR there is no CR LF: Espruino's indexOf quirk, see above
+    let i = d.indexOf('\r\n', pos);
+    if (i === end) i = -1;
     const rn = this.rn;
     if (rn > 0) {
       // the buffered head of a line: join it with this chunk's first piece
@@ -449,7 +447,8 @@ export class AtEngine {
       this.rn = 0;
       if (l.length) this.line(l);
       if (this.cnt > 0) return pos;
-      i = crlf(d, pos);
+      i = d.indexOf('\r\n', pos);
+      if (i === end) i = -1;
     }
     // a line and its CR must fit the buffer, whether it came in one chunk or in many
     const big = d.length - pos >= size;
@@ -460,7 +459,8 @@ export class AtEngine {
         if (this.cnt > 0) return i + 2;
       }
       pos = i + 2;
-      i = crlf(d, pos);
+      i = d.indexOf('\r\n', pos);
+      if (i === end) i = -1;
     }
     if (pos < d.length) this.keep(pos === 0 ? d : d.substr(pos));
     return d.length;
@@ -489,30 +489,30 @@ export class AtEngine {
 
   line(l: string): void {
     const job = this.cur;
-    if (job !== null && this.forCommand(job, l)) return;
-    if (this.released.length && this.releasedFinal(l)) return;
     let pre = false;
-    if (job !== null && job.cmd.prefix !== undefined && (job.phase === SENT || job.phase === AFTER_OK) && l.indexOf(job.cmd.prefix) === 0) {
-      if (job.cmd.prefix !== '') {
-        this.collect(job, l);
-        return;
+    if (job !== null) {
+      if (this.forCommand(job, l)) return;
+      if (this.released.length !== 0 && this.releasedFinal(l)) return;
+      const p = job.cmd.prefix;
+      if (p !== undefined && (job.phase === SENT || job.phase === AFTER_OK) && l.indexOf(p) === 0) {
+        if (p !== '') {
+          this.collect(job, l);
+          return;
+        }
+        pre = true; // prefix '' collects what no URC handler claims
       }
-      pre = true;
-    }
+    } else if (this.released.length !== 0 && this.releasedFinal(l)) return;
+    // URC dispatch: one lookup by the first word; reset lines have internal handlers in the same table
     const sp = l.indexOf(' ');
     const hs = this.urcs[sp < 0 ? l : l.substr(0, sp)];
     if (hs !== undefined) {
-      let claimed = false;
-      for (let i = 0; i < hs.length; i++)
-        if (l.indexOf(hs[i].p) === 0) {
-          claimed = true;
-          hs[i].fn(l);
+      if (hs.length === 1) {
+        const h = hs[0];
+        if (l.indexOf(h.p) === 0) {
+          h.fn(l);
+          return;
         }
-      if (this.resets[l]) {
-        this.reset(l);
-        return;
-      }
-      if (claimed) return;
+      } else if (hs.length !== 0 && this.dispatch(hs, l)) return;
     }
     if (job !== null && (pre || (job.cmd.prefix === undefined && job.phase === SENT))) {
       this.collect(job, l);
@@ -520,6 +520,17 @@ export class AtEngine {
     }
     const u = this.k.unhandled;
     for (let i = 0; i < u.length; i++) u[i](l);
+  }
+
+  /** Calls every handler of `hs` whose prefix starts `l`; true if one did. */
+  dispatch(hs: UrcHandler[], l: string): boolean {
+    let claimed = false;
+    for (let i = 0; i < hs.length; i++)
+      if (l.indexOf(hs[i].p) === 0) {
+        claimed = true;
+        hs[i].fn(l);
+      }
+    return claimed;
   }
 
   /** Steps 1-5 of the table at the top for the command on the wire; true when the line was its. */
