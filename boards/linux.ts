@@ -13,6 +13,7 @@ const board: Board = {
   status: null,
   rxBufferSize: 4096,
   budget: { codeBytes: 256 * 1024, jsVars: 20000 },
+  button: null,
   totalJsVars: 40000,
 };
 export default board;

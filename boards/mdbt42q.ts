@@ -12,6 +12,7 @@ const board: Board = {
   status: 'D12',
   rxBufferSize: 1536,
   budget: { codeBytes: 80 * 1024, jsVars: 1500 },
+  button: 'BTN',
   totalJsVars: 2500,
 };
 export default board;

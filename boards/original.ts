@@ -15,6 +15,7 @@ const board: Board = {
   rxBufferSize: 1024,
   budget: { codeBytes: 64 * 1024, jsVars: 1100 },
   mime: false,
+  button: 'BTN1',
   totalJsVars: 2250,
 };
 export default board;

@@ -12,6 +12,7 @@ const board: Board = {
   status: 'B4',
   rxBufferSize: 1536,
   budget: { codeBytes: 80 * 1024, jsVars: 2200 },
+  button: 'BTN',
   totalJsVars: 5100,
 };
 export default board;

@@ -20,6 +20,8 @@ export interface Board {
   budget: { codeBytes: number; jsVars: number };
   /** the interpreter's total JsVars on this board (process.memory().total) */
   totalJsVars: number;
+  /** a button that sends a test alert in the example app, or null */
+  button: string | null;
   /** include the streaming MIME reader (reading mail on the board); default true */
   mime?: boolean;
 }

@@ -13,6 +13,7 @@ const board: Board = {
   status: 'B4',
   rxBufferSize: 2048,
   budget: { codeBytes: 128 * 1024, jsVars: 3000 },
+  button: 'BTN',
   totalJsVars: 7100,
 };
 export default board;

@@ -6,3 +6,5 @@ export { mailError, isMailError, type MailError } from './errors';
 export { Alerts, start as startAlerts, isPermanent, type AlertsOptions } from './app/alerts';
 export { Outbox, type Alert } from './app/outbox';
 export { Modem } from './app/modem';
+export { Inbox, type InboxOptions, type InboxMessage } from './app/inbox';
+export { startApp } from './app/example';

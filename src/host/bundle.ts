@@ -81,6 +81,8 @@ export function boardEntry(id: string): { contents: string; resolveDir: string }
   const withMime = loadBoard(id).mime !== false;
   const e = libraryEntry('./src/core', `import board from './boards/${id}';\n` + (withMime ? `import * as mime from './src/mime';\n` : ''));
   e.contents += `out.board = board;\n` + (withMime ? `out.mime = mime;\n` : '');
+  // the example app starts at power-up from Storage's mail.json (src/app/example.ts)
+  e.contents += `declare var E: any;\nE.on('init', function () { global.app = out.startApp(board, undefined, out.mime); });\n`;
   return e;
 }
 

@@ -89,6 +89,12 @@ export class Sim900Mail {
       self.release('pop3');
       self.emit('pop3out', code);
     });
+    // a send result nobody waits for (an older send, e.g. from before the board restarted): the module has
+    // dropped its mail settings
+    this.at.urc('+SMTPSEND:', (line: string) => {
+      self.sent(true);
+      self.emit('smtpsend', parseInt(line.substr(11), 10));
+    });
     this.at.urc('RING', () => self.emit('ring'));
     this.at.urc('+CMTI:', (line: string) => self.emit('sms', line));
     this.at.urc('UNDER-VOLTAGE', (line: string) => self.emit('power', line));
@@ -156,8 +162,8 @@ export class Sim900Mail {
    * so they are sent again. Recipient counts stay: whether or not the module really emptied its lists, a list
    * is cleared before a shorter one is written, so no stale recipient survives at a higher index.
    */
-  sent(): void {
-    if (this.opts.keepsSettings) return;
+  sent(unknown?: boolean): void {
+    if (this.opts.keepsSettings && !unknown) return;
     for (const k of Object.keys(this.held)) if (!PERSISTENT[k] && k.indexOf('RMAX') !== 0) delete this.held[k];
   }
 

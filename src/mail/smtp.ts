@@ -258,6 +258,9 @@ export function sendMail(c: Sim900Mail, mail: Mail, cb: Callback<SendResult>): v
     if (err) return cb(err);
     const done = (e: MailError | null, bytes?: number): void => {
       c.release('smtp');
+      // after a failure the module's mail settings are unknown (it may also have ended an older send, which
+      // empties them): send them all again next time
+      if (e) c.sent(true);
       if (e) return cb(e);
       cb(null, { commands: c.commands - startCommands, attachmentBytes: bytes || 0 });
     };
