@@ -1,20 +1,25 @@
 // The AT engine: one command on the wire at a time, responses framed from a UART byte stream.
 //
 // RECEIVE PATH (speed matters: measured on the interpreter, see bench/engine.ts)
-//  - Serial 'data' events carry binary strings. A chunk is searched with String.indexOf('\n') (native);
+//  - Serial 'data' events carry binary strings. A chunk is searched with String.indexOf('\r\n') (native);
 //    complete lines are cut with substring. Only the unfinished tail of a chunk (a partial line or a prompt)
 //    is copied into the receive buffer: a fixed Uint8Array of opts.rxBufferSize bytes, allocated once. The
-//    next chunk's line end then joins buffer + chunk head into one line. A tail that would not fit is an
-//    overflow (E_OVERFLOW for the command in flight, the rest of that line is skipped), never a cut line.
+//    next chunk's CR LF then joins buffer + chunk head into one line. A line (with its CR) longer than the
+//    buffer is an overflow (E_OVERFLOW for the command in flight, the line is dropped), never a cut line,
+//    and that holds whether the line came in one chunk or in many.
 //    The buffer is linear, not wrapping: it only ever holds one partial line, which is consumed whole, so a
-//    wrap would buy nothing and would cost a second copy per joined line. (On Espruino 2v29 searching a
-//    Uint8Array costs ~0.4 us per byte against a few us per 64-byte chunk for String.indexOf, which is why the
-//    search runs on the chunk, not on the buffer.)
+//    wrap would buy nothing and would cost a second copy per joined line. Measured on Espruino 2v29 (Linux
+//    port): Uint8Array.indexOf ~0.4 us per byte, String.indexOf a few us per 64-byte chunk, split('\r\n')
+//    ~40 us per chunk, a JS loop turn ~1.5 us: hence search on the chunk string, no split, no per-byte loop.
+//    Espruino's String.indexOf also reports a match of only the needle's start at the very end of the string
+//    ("ab\r".indexOf("\r\n") is 2): a CR as a chunk's last byte is therefore never taken for a CR LF.
 //  - Counted data (after e.g. "+POP3READ: 1,1460") is handed to the command's onData as it arrives: a chunk
-//    that is all data is passed on as is (no copy); data never enters the receive buffer, so counted data
-//    may be any size and may hold any bytes ("OK", "ERROR", "+SMTPSEND: 1", "\r\n.\r\n", 0x00-0xFF).
-//  - Lines: CR LF framed; every trailing/leading CR is dropped, so the echo "AT...\r" + "\r\n" is one line
-//    equal to the command line, recognised and ignored (echo on or off both work). Empty lines are ignored.
+//    that is all data is passed on as is (no copy, two compares and one call in receive()); data never
+//    enters the receive buffer, so counted data may be any size and may hold any bytes ("OK", "ERROR",
+//    "+SMTPSEND: 1", "\r\n.\r\n", 0x00-0xFF).
+//  - Lines are CR LF framed; empty lines are ignored. With echo on, the echo "AT...\r" + "\r\n" is a line
+//    equal to the command line plus CR: recognised and ignored (echo on or off both work). The echo of text
+//    typed at a "> " prompt is not recognised (resync turns echo off before any command runs).
 //
 // WHAT A LINE MEANS, in this order (first match wins):
 //  1. the echo of the command in flight                                  -> ignored
@@ -23,10 +28,11 @@
 //  4. its write-on line (Command.writeOn, e.g. "+SMTPFT: 2,<n>")         -> exactly n payload bytes written
 //  5. OK / ERROR / +CME ERROR: / +CMS ERROR: / one of Command.finals   -> ends it (or starts the after-OK wait)
 //  6. a final of a command released after OK (Command.releaseAfterOk)    -> ends that command
-//  7. a line starting with Command.prefix                               -> collected into result.lines
-//  8. URC handlers (by the line's first word, then by prefix)           -> called
-//  9. a reset line (RDY, +CFUN: 1, NORMAL/UNDER-VOLTAGE/OVER-VOLTAGE POWER DOWN) -> reset handling
-// 10. anything else: collected by a command without `prefix`, else given to onUnhandled hooks.
+//  7. a line starting with Command.prefix (not '')                      -> collected into result.lines
+//  8. URC handlers, looked up by the line's first word (text before the first space; a handler's prefix must
+//     hold that whole word, with or without its ':'), then matched by prefix -> called. The reset lines
+//     (RDY, +CFUN: 1, NORMAL/UNDER-VOLTAGE/OVER-VOLTAGE POWER DOWN) have internal handlers here -> reset.
+//  9. anything else: collected by a command with prefix '' or none, else given to onUnhandled hooks.
 //  So URC handlers never swallow a final: `+SMTPSEND: 1` is the final of AT+SMTPSEND when it declares it, and
 //  a URC otherwise. A prompt that ends no line ("\r\n> ") is seen in the buffered tail.
 //
