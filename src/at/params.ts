@@ -106,16 +106,22 @@ export function intParam(n: number, min: number, max: number, what: string): str
   return String(n);
 }
 
-// A command name: AT, then + or & or a letter, then letters/digits/ (no parameters, no separators).
-// (Espruino's regex engine has no ? quantifier: the bare "AT" is its own case.)
-const CMD_NAME = /^AT([+&#*][A-Z0-9]+|[A-Z][A-Z0-9]*)$/;
+// A command name: AT, then at most one of + & # * in third place, then upper-case letters and digits.
+// (No groups, alternation or ? quantifier: Espruino 2v29's regex engine gets those wrong; on the interpreter
+// /^AT([+&#*][A-Z0-9]+|[A-Z][A-Z0-9]*)$/ accepted "AT+X;+CPOWD".)
+const CMD_CHARS = /^AT[+&#*A-Z0-9]*$/;
+const CMD_TAIL = /^[A-Z0-9]*$/;
+
+function goodName(name: string): boolean {
+  return typeof name === 'string' && CMD_CHARS.test(name) && CMD_TAIL.test(name.substr(3));
+}
 
 /**
  * Assembles `AT+NAME=p1,p2,...` (or `AT+NAME` with no params) from already-encoded parameters (quote(),
  * intParam(), hexQuote()) and refuses a line longer than MAX_LINE or one that holds a line/prompt control byte.
  */
 export function atLine(name: string, params?: string[]): string {
-  if (name !== 'AT' && !CMD_NAME.test(name)) throw paramError('command', 'bad command name ' + JSON.stringify(name));
+  if (!goodName(name)) throw paramError('command', 'bad command name ' + JSON.stringify(name));
   const text = params && params.length ? name + '=' + params.join(',') : name;
   checkLine(text);
   return text;
