@@ -227,11 +227,22 @@ export class Alerts {
     this.emit('idle');
     if (this.opts.closeBearer === false || this.mail.bearerUp !== true) return;
     const self = this;
+    const m = this.mail;
     this.busy = true;
-    this.mail.bearerClose(() => {
-      self.busy = false;
-      // an alert may have come in meanwhile
-      if (self.outbox.ids().length) self.kick();
+    // exclusive with a POP3 session (e.g. an inbox poll), which needs the bearer
+    m.acquire('bearer', (err) => {
+      if (err) {
+        self.busy = false;
+        return;
+      }
+      const done = (): void => {
+        m.release('bearer');
+        self.busy = false;
+        // an alert may have come in meanwhile
+        if (self.outbox.ids().length) self.kick();
+      };
+      if (m.bearerUp !== true) return done();
+      m.bearerClose(done);
     });
   }
 

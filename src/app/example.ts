@@ -36,6 +36,9 @@ export function startApp(board: Board, config: any, mime: any): App | null {
   for (const k of Object.keys(cfg)) opts[k] = cfg[k];
   opts.board = board;
   opts.serial = serial;
+  opts.modem = opts.modem || {};
+  opts.modem.setup = setup;
+  opts.modem.baud = cfg.baud || board.baud;
   opts.storage = storage;
   if (opts.watchdog === undefined) opts.watchdog = board.id === 'linux' ? 0 : 30;
   const alerts = new Alerts(opts);

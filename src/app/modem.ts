@@ -13,6 +13,10 @@ export interface ModemOptions {
   poll?: number;
   /** baud rates to try when the board's own gets no answer */
   bauds?: number[];
+  /** the baud rate the serial port was set up with */
+  baud?: number;
+  /** what Serial.setup was given besides the baud rate ({tx, rx} pins, or {path} on Linux) */
+  setup?: any;
 }
 
 type Cb = (err: MailError | null) => void;
@@ -37,7 +41,7 @@ export class Modem {
     this.serial = serial;
     this.opts = opts || {};
     this.up = false;
-    this.baud = board.baud;
+    this.baud = this.opts.baud || board.baud;
     const self = this;
     mail.on('reset', () => {
       self.up = false;
@@ -95,7 +99,7 @@ export class Modem {
       if (i >= list.length) return cb(mailError('NoResponseError', 'E_NORESPONSE', 'the module does not answer AT at any baud rate'));
       const baud = list[i++];
       if (i > 1 && baud === self.board.baud) return next();
-      self.setBaud(baud);
+      if (baud !== self.baud) self.setBaud(baud);
       // ESC first: a board restarted in the middle of a body prompt would otherwise type into it
       self.serial.write('\x1b');
       self.mail.at.resync((err) => {
@@ -115,10 +119,13 @@ export class Modem {
   setBaud(baud: number): void {
     this.baud = baud;
     const b = this.board;
-    const o: any = {};
-    if (b.tx) o.tx = pin(b.tx);
-    if (b.rx) o.rx = pin(b.rx);
-    if (b.path) o.path = b.path;
+    let o: any = this.opts.setup;
+    if (!o) {
+      o = {};
+      if (b.tx) o.tx = pin(b.tx);
+      if (b.rx) o.rx = pin(b.rx);
+      if (b.path) o.path = b.path;
+    }
     if (this.serial.setup) this.serial.setup(baud, o);
   }
 
