@@ -24,7 +24,7 @@ const MISSING_MEMBERS = new Set([
   'Array.from', 'Array.of', 'Uint8Array.from', 'Uint8Array.of', 'Object.freeze', 'Object.isFrozen', 'Object.seal',
   'Object.isSealed', 'Object.preventExtensions', 'Object.getOwnPropertySymbols', 'Object.getOwnPropertyDescriptors',
   'Object.fromEntries', 'Number.isInteger', 'Number.isSafeInteger', 'Number.EPSILON', 'String.raw', 'Promise.allSettled',
-  'Promise.any', 'Math.fround', 'Math.clz32',
+  'Promise.any', 'Math.fround', 'Math.clz32', 'Math.imul',
 ]);
 
 /** Natives that cannot be subclassed on Espruino. */
@@ -248,6 +248,17 @@ export function checkEspruino(code: string): Violation[] {
           const name = `${node.object.name}.${node.property.name}`;
           if (MISSING_MEMBERS.has(name) && !declared.has(node.object.name)) add(node, `${name} (not on Espruino)`);
         }
+        // Espruino: a built-in method reached through X.prototype is undefined ([].slice.call works)
+        if (
+          node.object.type === 'MemberExpression' && !node.object.computed && node.object.property.type === 'Identifier' &&
+          node.object.property.name === 'prototype' && node.object.object.type === 'Identifier' &&
+          NATIVES.has(node.object.object.name) && !declared.has(node.object.object.name) && !node.computed &&
+          node.property.type === 'Identifier' && !(parent && parent.type === 'AssignmentExpression' && parent.left === node)
+        )
+          add(node, `${node.object.object.name}.prototype.${node.property.name} (built-ins through .prototype are undefined on Espruino)`);
+        break;
+      case 'Property':
+        if (node.computed && parent && parent.type === 'ObjectExpression') add(node, 'computed property key {[k]: v}');
         break;
       case 'VariableDeclarator':
         if (node.id.type === 'Identifier' && ESBUILD_HELPERS[node.id.name]) add(node, ESBUILD_HELPERS[node.id.name]);

@@ -36,6 +36,9 @@ const refused: [string, string, RegExp][] = [
   ['regex lazy quantifier', 'var r = /a+?/;', /\? quantifier/],
   ['regex {n} quantifier', 'var r = /a{2,3}/;', /\{n\} quantifier/],
   ['regex (?: group', 'var r = /(?:ab)+/;', /\(\?:/],
+  ['computed key', 'var k = "a"; var o = { [k]: 1 };', /computed property key/],
+  ['Math.imul', 'Math.imul(3, 4);', /Math\.imul/],
+  ['built-in through .prototype', 'var s = Array.prototype.slice.call([1, 2], 1);', /Array\.prototype\.slice/],
   ['extends Error', 'class MyError extends Error {}', /class extends Error/],
   ['let captured in loop', 'var fs = []; for (let i = 0; i < 3; i++) fs.push(function () { return i; });', /loop variable "i" captured/],
   ['tagged template', 'var t = String.raw`a`;', /tagged template/],
@@ -58,6 +61,7 @@ const accepted: [string, string][] = [
   ['local named like a missing global', 'function f(Map) { return Map + 1 }'],
   ['property named like a missing global', 'var o = { Map: 1, Symbol: 2 }; o.Map = o.Symbol;'],
   ['btoa/atob/E', 'var b = btoa("x"); var a = atob(b); E.toUint8Array("x"); E.toString([65]);'],
+  ['[].slice.call and own prototype methods', 'var s = [].slice.call([1, 2], 1); function A() {} A.prototype.f = function () {}; A.prototype.f();'],
   ['plain regex', 'var r = /^\\+SMTPSEND: (\\d+)$/; r.test("+SMTPSEND: 1");'],
   ['? and { inside a class or escaped', 'var r = /[?{}]\\?\\{2\\}/;'],
 ];
