@@ -11,12 +11,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: { host: string; port: number }, stallAfter = Infinity): Promise<FaultProxy> {
+export async function startProxy(target: { host: string; port: number; localAddress?: string }, stallAfter = Infinity): Promise<FaultProxy> {
   const sockets = new Set<net.Socket>();
   const proxy: FaultProxy = { port: 0, stallAfter, forwarded: 0, close: async () => {} };
   const server = net.createServer((client) => {
     sockets.add(client);
-    const upstream = net.connect(target.port, target.host);
+    const upstream = net.connect({ port: target.port, host: target.host, localAddress: target.localAddress });
     sockets.add(upstream);
     upstream.on('data', (b: Buffer) => {
       const room = proxy.stallAfter - proxy.forwarded;

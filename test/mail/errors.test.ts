@@ -3,7 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import nodemailer from 'nodemailer';
-import { startMailServers, type MailServers } from '../../src/host/servers';
+import { startDovecot, startMailServers, type MailServers } from '../../src/host/servers';
+import { Pop3Client } from '../../src/host/servers/pop3-client';
 import { closedPort, startProxy, type FaultProxy } from '../helpers/proxy';
 import { startWorld, type World } from '../helpers/world';
 
@@ -153,6 +154,34 @@ pop('69 read timeout: the data stops in the middle of a retrieve', async () => {
   const got: string[] = [];
   await expectError(w.mail.pop3Retrieve(1, (c: string) => got.push(c)), 'E_POP3_READ_TIMEOUT', 69);
   assert.ok(got.join('').length > 0, 'the data before the stall was delivered');
+});
+
+pop('66 the server rejects the log-in: too many sessions of the user from this address ([IN-USE])', async () => {
+  const busy = await startDovecot({ settings: { mail_max_userip_connections: '1' } });
+  const other = await Pop3Client.connect(busy.port);
+  try {
+    await other.login(busy.user, busy.password);
+    w = await startWorld({ reuse: servers });
+    const e = await expectError(w.mail.pop3Login({ host: '127.0.0.1', port: busy.port, user: busy.user, password: busy.password }), 'E_POP3_LOGIN_REJECTED', 66);
+    assert.is(e.name, 'Pop3LoginRejectedError');
+  } finally {
+    other.destroy();
+    await busy.stop();
+  }
+});
+
+pop('67 incorrect user name: the server refuses USER (plaintext log-in from a connection it does not trust)', async () => {
+  // Dovecot trusts a connection whose two ends have the same address; from 127.0.0.2 it refuses USER in plaintext
+  const strict = await startDovecot({ settings: { disable_plaintext_auth: 'yes' } });
+  const p = await startProxy({ host: '127.0.0.1', port: strict.port, localAddress: '127.0.0.2' });
+  proxies.push(p);
+  try {
+    w = await startWorld({ reuse: servers });
+    const e = await expectError(w.mail.pop3Login({ host: '127.0.0.1', port: p.port, user: strict.user, password: strict.password }), 'E_POP3_USER', 67);
+    assert.is(e.name, 'Pop3UserError');
+  } finally {
+    await strict.stop();
+  }
 });
 
 pop('-ERR answers (+POP3xxx: 0) are Pop3NegativeError; commands without a session are refused', async () => {

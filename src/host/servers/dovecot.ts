@@ -29,6 +29,11 @@ export interface DovecotOptions {
   authFailureDelay?: number;
   /** Path of the dovecot binary; default found on PATH (and /usr/sbin). */
   binary?: string;
+  /**
+   * Extra top-level settings, written after the defaults (so they win), e.g. {disable_plaintext_auth: 'yes'} to
+   * refuse USER on a plain connection, {pop3_lock_session: 'yes'} to refuse a second session ([IN-USE]).
+   */
+  settings?: Record<string, string>;
 }
 
 export interface DovecotUser extends PopUser {
@@ -241,6 +246,15 @@ ${isRoot ? '' : '  chroot =\n'}}
 `;
 }
 
+function extraSettings(settings: Record<string, string> | undefined): string {
+  let out = '';
+  for (const [k, v] of Object.entries(settings ?? {})) {
+    if (!/^[a-z0-9_]+$/.test(k) || /[\r\n{}]/.test(v)) throw new Error(`startDovecot: bad setting ${JSON.stringify(k)} = ${JSON.stringify(v)}`);
+    out += `${k} = ${v}\n`;
+  }
+  return out;
+}
+
 export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHandle> {
   const binary = opts.binary ?? findDovecot();
   const version = dovecotVersion(binary);
@@ -315,7 +329,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   // a free port found by bind-and-close can be taken by someone else before Dovecot binds it: retry then
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = opts.port ?? (await freePort());
-    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, runGroup, isRoot, authFailureDelay), { mode: 0o644 });
+    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, runGroup, isRoot, authFailureDelay) + extraSettings(opts.settings), { mode: 0o644 });
     // setpriv (util-linux, always on Debian) makes the kernel send SIGTERM to Dovecot if this process dies
     // without calling stop() (a crashed or killed test run), so no orphaned server outlives its test
     const argv = [binary, '-F', '-c', join(dir, 'dovecot.conf')];
