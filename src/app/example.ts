@@ -45,6 +45,10 @@ export function startApp(board: Board, config: any, mime: any): App | null {
   alerts.on('sent', (id: number) => console.log('alert ' + id + ' sent'));
   alerts.on('retry', (id: number, err: any) => console.log('alert ' + id + ' will be retried: ' + err.code));
   alerts.on('failed', (id: number, err: any) => console.log('alert ' + id + ' set aside: ' + err.code + ' ' + err.message));
+  // bytes the UART dropped void the frame the engine is reading: it fails that command and resynchronises
+  E.on('errorFlag', (flags: string[]) => {
+    if (flags.indexOf('UART_OVERFLOW') >= 0 || flags.indexOf('FIFO_FULL') >= 0) alerts.mail.at.overflow();
+  });
   alerts.start();
   let inbox: Inbox | null = null;
   if (cfg.inbox && mime) {
