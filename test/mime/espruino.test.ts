@@ -13,7 +13,8 @@ import { loadBundle } from '../../src/host/sandbox';
 import { listMails } from '../../src/host/mime-diff';
 import { composeOne } from './gen';
 
-const ESPRUINO = '/work/espruino-bin/espruino';
+// the interpreter's Linux port, named by ESPRUINO (as for npm run bench and npm run demo)
+const ESPRUINO = process.env.ESPRUINO || '';
 const MAX_SIZE = 6000; // that build has 4096 variables; the mail, the bundle and the results must fit
 
 /**
@@ -58,7 +59,7 @@ if (!existsSync(ESPRUINO)) {
     const dir = mkdtempSync(join(tmpdir(), 'mime-esp-'));
     let checked = 0;
     try {
-      const files = listMails('/work/shared/corpus').filter((f) => statSync(f).size <= MAX_SIZE);
+      const files = listMails(join(__dirname, '..', '..', '..', 'shared', 'corpus')).filter((f) => statSync(f).size <= MAX_SIZE);
       const mails: [string, string][] = files.map((f) => [f, readFileSync(f).toString('latin1')]);
       // and small composed mails (UTF-8, Latin-1 and Windows-1252 parts, QP and base64, attachments)
       for (let seed = 1, n = 0; seed < 400 && n < 15; seed++) {
