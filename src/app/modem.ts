@@ -53,7 +53,8 @@ export class Modem {
     const self = this;
     this.power((err) => {
       if (err) return cb(err);
-      self.waitFor('AT+CPIN?', '+CPIN:', (v) => (v === 'READY' ? true : v === 'NOT READY' || v === 'NOT INSERTED' ? null : false), this.opts.simWait || 30000, 'SimError', (e1) => {
+      // READY: go on; a PIN or PUK request: fail now; not ready, not inserted or no answer line: wait (bounded)
+      self.waitFor('AT+CPIN?', '+CPIN:', (v) => (v === 'READY' ? true : v.indexOf('PIN') >= 0 || v.indexOf('PUK') >= 0 ? false : null), this.opts.simWait || 30000, 'SimError', (e1) => {
         if (e1) return cb(e1);
         self.waitFor('AT+CREG?', '+CREG:', registered, self.opts.registerWait || 60000, 'NetworkError', (e2) => {
           if (e2) return cb(e2);

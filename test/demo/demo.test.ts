@@ -7,7 +7,7 @@ test('npm run demo: an alert with a 48 KB picture goes out and comes back with t
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/host/demo.ts'], { encoding: 'utf8', timeout: 240000, env: { ...process.env } });
   const out = (r.stdout || '') + (r.stderr || '');
   assert.is(r.status, 0, out.slice(-3000));
-  const lines = out.trim().split('\n');
+  const lines = (r.stdout || '').trim().split('\n');
   assert.match(lines[lines.length - 1], /^demo ok: sent 49152 bytes, retrieved 49152 bytes, sha256 match$/);
   assert.match(out, /upload +\[#{30}\] 100%/);
   assert.match(out, /retrieve +\[#{30}\] 100%/);

@@ -10,6 +10,8 @@ export interface MaildirOwner {
 }
 
 let counter = 0;
+let lastSec = 0;
+let lastUsec = -1;
 
 /** Creates <dir>/{tmp,new,cur} (and <dir>) when missing, owned by `owner` when given. */
 export function ensureMaildir(dir: string, owner?: MaildirOwner): void {
@@ -27,10 +29,21 @@ function safeHost(): string {
 /** Delivers `raw` into the Maildir and returns the path of the file in new/. */
 export function deliverToMaildir(dir: string, raw: Buffer, owner?: MaildirOwner): string {
   const wall = Date.now();
-  const sec = Math.floor(wall / 1000);
-  const usec = (wall % 1000) * 1000 + Math.floor(process.hrtime()[1] / 1000) % 1000;
+  let sec = Math.floor(wall / 1000);
+  let usec = (wall % 1000) * 1000 + (Math.floor(process.hrtime()[1] / 1000) % 1000);
+  // names of one process must sort in delivery order (Dovecot numbers new mail by name): never go back in time
+  if (sec < lastSec || (sec === lastSec && usec <= lastUsec)) {
+    sec = lastSec;
+    usec = lastUsec + 1;
+    if (usec > 999999) {
+      sec++;
+      usec = 0;
+    }
+  }
+  lastSec = sec;
+  lastUsec = usec;
   counter++;
-  const base = `${sec}.M${usec}P${process.pid}Q${counter}.${safeHost()}`;
+  const base = `${sec}.M${String(usec).padStart(6, '0')}P${process.pid}Q${counter}.${safeHost()}`;
   const tmp = join(dir, 'tmp', base);
   const fd = openSync(tmp, 'wx', 0o600);
   try {
