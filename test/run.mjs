@@ -23,7 +23,7 @@ const uvu = spawnSync(process.execPath, ['--import', 'tsx', join('node_modules',
   stdio: ['ignore', 'pipe', 'inherit'],
   encoding: 'utf8',
   maxBuffer: 256 * 1024 * 1024,
-  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  env: Object.assign({}, process.env, { NO_COLOR: '1', FORCE_COLOR: undefined }),
 });
 const out = uvu.stdout ?? '';
 process.stdout.write(out);
