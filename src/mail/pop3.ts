@@ -44,18 +44,23 @@ function msgNumber(n: number): string | MailError {
   return param(() => intParam(n, 1, 65535, 'message number'));
 }
 
-/** Logs in with AT+POP3SRV and AT+POP3IN; the POP3 session holds the module until pop3Logout. */
-export function pop3Login(c: Sim900Mail, account: any, cb: Callback<void>): void {
-  const acc = account || c.opts.pop3;
-  if (!acc || typeof acc.host !== 'string') return cb(mailError('ParameterError', 'E_PARAM', 'POP3 server: not configured'));
-  const line = param(
+function pop3SrvLine(c: Sim900Mail, acc: any): string | MailError {
+  return param(
     () =>
       'AT+POP3SRV=' +
       quote(acc.host, c.limit('POP3SRV', 0, 50), 'POP3 server') + ',' +
       quote(acc.user, c.limit('POP3SRV', 1, 32), 'POP3 user') + ',' +
       quote(acc.password, c.limit('POP3SRV', 2, 32), 'POP3 password') + ',' +
-      intParam(acc.port || 110, 1, 65535, 'POP3 port'),
+      intParam(acc.port || 110, 1, c.limit('POP3SRV', 3, 65535), 'POP3 port'),
   );
+}
+
+/** Logs in with AT+POP3SRV and AT+POP3IN; the POP3 session holds the module until pop3Logout. */
+export function pop3Login(c: Sim900Mail, account: any, cb: Callback<void>): void {
+  const acc = account || c.opts.pop3;
+  if (!acc || typeof acc.host !== 'string') return cb(mailError('ParameterError', 'E_PARAM', 'POP3 server: not configured'));
+  // checked before anything is written (against the module's maxima once they are known, defaults before)
+  const line = pop3SrvLine(c, acc);
   if (line instanceof Error) return cb(line);
   c.acquire('pop3', (err) => {
     if (err) return cb(err);
@@ -66,15 +71,8 @@ export function pop3Login(c: Sim900Mail, account: any, cb: Callback<void>): void
     c.pop3Lost = null;
     c.prepare((e1) => {
       if (e1) return fail(e1);
-      // limits are known now: check the lengths against the module's own maxima
-      const again = param(
-        () =>
-          'AT+POP3SRV=' +
-          quote(acc.host, c.limit('POP3SRV', 0, 50), 'POP3 server') + ',' +
-          quote(acc.user, c.limit('POP3SRV', 1, 32), 'POP3 user') + ',' +
-          quote(acc.password, c.limit('POP3SRV', 2, 32), 'POP3 password') + ',' +
-          intParam(acc.port || 110, 1, c.limit('POP3SRV', 3, 65535), 'POP3 port'),
-      );
+      // the limits are known now: check against the module's own maxima
+      const again = pop3SrvLine(c, acc);
       if (again instanceof Error) return fail(again);
       c.setting('POP3SRV', again as string, (e2) => {
         if (e2) return fail(e2);
