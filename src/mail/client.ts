@@ -186,6 +186,13 @@ export class Sim900Mail {
     });
   }
 
+  /** Any test form "AT+<name>=?" of the manual, e.g. testForm('POP3READ') -> [[1, 1460]]. */
+  testForm(name: string, cb?: Callback<Field[]>): any {
+    if (!cb) return promised(this, this.testForm, [name]);
+    if (!/^[A-Z0-9]+$/.test(name)) return cb(mailError('ParameterError', 'E_PARAM', 'testForm: not a command name: ' + name));
+    this.test(name, cb);
+  }
+
   /**
    * The maxima and ranges the module reports in the =? forms of the email commands, queried once and kept:
    * every later value is checked against them before it is written.

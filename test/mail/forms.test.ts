@@ -52,6 +52,22 @@ t('test forms: the module maxima are queried once and enforced', async () => {
   assert.equal(plain(await w.mail.bearerTest()).slice(0, 2), [[0, 5], [1, 3]]);
 });
 
+t('every test form of the manual answers and parses', async () => {
+  w = await startWorld({ reuse: servers });
+  const expect: Record<string, any> = {
+    EMAILCID: [[1, 3]], EMAILTO: [[10, 120]], SMTPSRV: [64, [1, 65535]], SMTPAUTH: [[0, 1], 32, 32], SMTPFROM: [48, 48],
+    SMTPRCPT: [[0, 2], [0, 4], 48, 48], SMTPSUB: [64], SMTPBODY: [4096], SMTPFILE: [[0, 2], 48, [0, 1]], SMTPSEND: [], SMTPFT: [],
+    SMTPCS: [16], POP3SRV: [64, 32, 32, [1, 65535]], POP3IN: [], POP3NUM: [], POP3LIST: [[1, 65535]], POP3UIDL: [[1, 65535]],
+    POP3CMD: [[1, 4], [1, 65535], [0, 65535]], POP3READ: [[1, 1460]], POP3DEL: [[1, 65535]], POP3RSET: [], POP3OUT: [],
+  };
+  for (const name of Object.keys(expect)) {
+    const f = plain(await w.mail.testForm(name));
+    if (name === 'POP3CMD') assert.equal(f[0], expect[name][0], name);
+    else assert.equal(f, expect[name], name);
+  }
+  assert.is((await w.mail.testForm('NOT;AT+X').catch((e: any) => e)).code, 'E_PARAM');
+});
+
 t('read forms give back what the module holds', async () => {
   w = await startWorld({ reuse: servers, emulator: { clearAfterSend: false }, client: { keepsSettings: true } });
   await w.mail.setCid(2);
