@@ -80,7 +80,14 @@ function onExit(): void {
     } catch {
       /* gone */
     }
-    if (!l.keep) rmSync(l.dir, { recursive: true, force: true });
+    // the processes may still write their last log lines while the folder goes: retry instead of failing
+    if (!l.keep) {
+      try {
+        rmSync(l.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+      } catch {
+        /* left in the temporary folder */
+      }
+    }
   }
   live.clear();
 }
