@@ -255,7 +255,7 @@ export class Alerts {
       if (!self.busy || Date.now() - self.progress < limit) {
         if (E.kickWatchdog) E.kickWatchdog();
       }
-    }, Math.max(1000, (seconds * 1000) / 3));
+    }, Math.max(50, (seconds * 1000) / 3));
   }
 }
 

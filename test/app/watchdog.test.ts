@@ -1,0 +1,28 @@
+// The watchdog: kicked while the worker makes progress, no longer kicked when it hangs, so that the board resets
+// (and the outbox, in Storage, survives the reset).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadBundle } from '../../src/host/sandbox';
+
+test('a hung worker stops kicking the watchdog; an idle one keeps kicking it', async () => {
+  const sb = loadBundle({ board: 'linux' });
+  // a module that never answers: the worker stays inside the bring-up of the first alert
+  sb.run(`var app = SIM900MAIL.startApp(SIM900MAIL.board, {to: "a@example.org", smtp: {host: "h"}, from: {address: "b@example.org"},
+    watchdog: 0.3, stallLimit: 250}, undefined);`);
+  const E = (sb.context as any).E;
+  assert.is(E.watchdogTimeout, 0.3, 'E.enableWatchdog was called');
+  await new Promise((r) => setTimeout(r, 400));
+  const idleKicks = E.watchdogKicks || 0;
+  assert.ok(idleKicks >= 2, `an idle worker kicks (${idleKicks})`);
+  sb.run('app.alerts.send({subject: "s", body: "b"})');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.ok(sb.run('app.alerts.busy'), 'the worker is stuck on the silent module');
+  const before = E.watchdogKicks;
+  await new Promise((r) => setTimeout(r, 800));
+  const after = E.watchdogKicks;
+  assert.ok(after - before <= 1, `no kicks once the worker hung past stallLimit (${before} -> ${after})`);
+  assert.is(sb.storage.list().filter((n) => /^ob\d/.test(n)).length, 1, 'the alert waits in Storage for after the reset');
+  sb.close();
+});
+
+test.run();
