@@ -1,0 +1,288 @@
+// npm run flash: argument handling, --dry-run, the network guard around the espruino CLI, and a real upload into
+// the Espruino interpreter's Linux port over tcp://127.0.0.1 (only where the interpreter binary exists).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, boardIds, bundlePath, loadBoard } from '../../src/host/boards';
+import { CLI, GUARD_EXIT, UsageError, boardJson, guardSource, mailConfigProblems, parseArgs, readMailConfig, storageWrites } from '../../src/host/flash';
+import { TcpConsole, interpreterBinary } from './console';
+
+const PASSWORD = 'pw-Zq81-never-printed';
+const MAIL = { to: ['ops@example.org'], from: { address: 'pump4@example.org', name: 'Pump 4' }, smtp: { host: '127.0.0.1', port: 2525, user: 'u', password: PASSWORD }, path: '/nonexistent/sim900-tty' };
+
+function tmp(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.stdout.on('data', (b) => (out += b));
+    c.stderr.on('data', (b) => (err += b));
+    c.on('error', reject);
+    c.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+const flash = (args: string[], timeoutMs = 60000) => run(process.execPath, ['--import', 'tsx', 'src/host/flash.ts', ...args], timeoutMs);
+
+function usageError(fn: () => unknown, re: RegExp): string {
+  try {
+    fn();
+  } catch (e: any) {
+    assert.ok(e instanceof UsageError, `expected a UsageError, got ${e}`);
+    assert.match(e.message, re);
+    return e.message;
+  }
+  assert.unreachable(`expected an error matching ${re}`);
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+const args = suite('flash: arguments');
+
+args('board and port are required; an unknown board lists the boards', () => {
+  const list = boardIds().join(', ');
+  assert.ok(boardIds().includes('linux') && boardIds().includes('pico'));
+  assert.ok(usageError(() => parseArgs(['--port', '/dev/ttyACM0']), /missing --board/).includes(list));
+  assert.ok(usageError(() => parseArgs(['--board', 'nano', '--port', '/dev/ttyACM0']), /unknown board "nano"/).includes(list));
+  usageError(() => parseArgs(['--board', 'pico']), /missing --port/);
+  usageError(() => parseArgs(['--board', '--port', '/dev/ttyACM0']), /--board needs a value/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', '/dev/ttyACM0', '--board', 'linux']), /--board given twice/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', '/dev/ttyACM0', '--speed', '9']), /unknown option --speed/);
+  usageError(() => parseArgs(['pico']), /unexpected argument "pico"/);
+});
+
+args('ports: serial paths and tcp://host:port only', () => {
+  assert.equal(parseArgs(['--board', 'pico', '--port', '/dev/ttyACM0']), { board: 'pico', port: '/dev/ttyACM0', fast: false, dryRun: false });
+  assert.equal(parseArgs(['--board=linux', '--port=tcp://127.0.0.1:2323', '--fast', '--dry-run']), { board: 'linux', port: 'tcp://127.0.0.1:2323', fast: true, dryRun: true });
+  assert.equal(parseArgs(['--board', 'wifi', '--port', 'COM7', '--baud', '115200']).baud, 115200);
+  usageError(() => parseArgs(['--board', 'pico', '--port', 'tcp://127.0.0.1']), /expected tcp:\/\/host:port/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', 'tcp://[::1]:23']), /IPv6/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', 'tcp://h:70000']), /out of range/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', 'ttyACM0']), /absolute serial device path/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', 'aa:bb:cc:dd:ee:ff']), /Bluetooth/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', 'ws://host/x']), /only serial paths and tcp/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', '/tmp/my.js.tty']), /containing "\.js"/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', 'tcp://h:23', '--baud', '9600']), /serial ports only/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', '/dev/ttyACM0', '--baud', 'fast']), /--baud must be a whole number/);
+  usageError(() => parseArgs(['--board', 'pico', '--port', '/dev/ttyACM0', '--baud', '12']), /--baud must be a whole number from 300/);
+});
+
+args('mail.json is checked for what the example app needs, and no value of it is ever quoted', () => {
+  const dir = tmp('flash-args-');
+  try {
+    const put = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    assert.equal(JSON.parse(readMailConfig(put('ok.json', JSON.stringify(MAIL, null, 2)))), MAIL);
+    assert.equal(JSON.parse(readMailConfig(put('one.json', '{"to":"a@b.c","smtp":{"host":"h"}}'))), { to: 'a@b.c', smtp: { host: 'h' } });
+    const msgs = [
+      usageError(() => readMailConfig(join(dir, 'missing.json')), /no such file/),
+      usageError(() => readMailConfig(put('bad.json', `{"smtp":{"host":"h","password":"${PASSWORD}"},}`)), /not valid JSON \(line 1, column \d+\)/),
+      usageError(() => readMailConfig(put('noto.json', JSON.stringify({ smtp: { host: 'h', password: PASSWORD } }))), /"to" is missing/),
+      usageError(() => readMailConfig(put('nohost.json', JSON.stringify({ to: ['a@b.c'], smtp: { password: PASSWORD } }))), /"smtp\.host" is missing/),
+      usageError(() => readMailConfig(put('nosmtp.json', JSON.stringify({ to: ['a@b.c'] }))), /"smtp" is missing/),
+      usageError(() => readMailConfig(put('arr.json', '[1,2]')), /expected a JSON object/),
+      usageError(() => readMailConfig(put('big.json', JSON.stringify({ to: 'a@b.c', smtp: { host: 'h' }, pad: 'x'.repeat(5000) }))), /too big/),
+    ];
+    for (const m of msgs) assert.not.ok(m.includes(PASSWORD), m);
+    assert.equal(mailConfigProblems({ to: [], smtp: { host: 'h', port: 0, password: 5 } }), [
+      '"to" must be an address or a non-empty list of addresses (strings)',
+      '"smtp.port" must be a whole number from 1 to 65535',
+      '"smtp.password" must be a string',
+    ]);
+    assert.equal(mailConfigProblems({ to: 'a@b.c', smtp: { host: 'h' }, inbox: { every: 1 } }), ['"inbox" needs a "pop3" server']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+args('the command line: exit 2 with the message and the usage, before any build', async () => {
+  const r = await flash(['--board', 'nano', '--port', '/dev/ttyACM0']);
+  assert.is(r.code, 2);
+  assert.match(r.err, `flash: unknown board "nano"; boards: ${boardIds().join(', ')}`);
+  assert.match(r.err, /usage: npm run flash/);
+  assert.not.match(r.out, /bytes ->/);
+  const dir = tmp('flash-args-');
+  try {
+    writeFileSync(join(dir, 'mail.json'), JSON.stringify({ to: 'a@b.c', smtp: { password: PASSWORD } }));
+    const r2 = await flash(['--board', 'pico', '--port', '/dev/ttyACM0', '--config', join(dir, 'mail.json')]);
+    assert.is(r2.code, 2);
+    assert.match(r2.err, /"smtp\.host" is missing or empty/);
+    assert.not.ok((r2.out + r2.err).includes(PASSWORD));
+    const r3 = await flash(['--board', 'pico', '--port', join(dir, 'no-such-tty')]);
+    assert.is(r3.code, 2);
+    assert.match(r3.err, /no such device/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+args.run();
+
+// ---------------------------------------------------------------------------------------------------------------
+const dry = suite('flash: --dry-run');
+
+dry('prints the CLI command (bundle path, no URL), writes the exact upload, connects to nothing', async () => {
+  const dir = tmp('flash-dry-');
+  let work = '';
+  try {
+    writeFileSync(join(dir, 'mail.json'), JSON.stringify(MAIL));
+    const r = await flash(['--board', 'pico', '--port', '/dev/ttyACM0', '--config', join(dir, 'mail.json'), '--dry-run']);
+    assert.is(r.code, 0, r.err + r.out);
+    assert.not.ok((r.out + r.err).includes(PASSWORD), 'password printed');
+    const lines = r.out.split('\n');
+    const cmd = lines[lines.findIndex((l) => /--dry-run: the upload would run/.test(l)) + 1];
+    assert.ok(cmd.startsWith(process.execPath + ' --require '), cmd);
+    assert.ok(cmd.includes(' ' + CLI + ' '), 'runs the local CLI');
+    assert.ok(cmd.includes(' --storage .bootcde:build/pico.js '), 'bundle path');
+    assert.ok(cmd.includes(' -p /dev/ttyACM0 -b 9600 '), 'port and default baud');
+    for (const c of ['ENV_ON_CONNECT=false', 'MODULE_URL= ', 'COMPILATION=false', 'MINIFICATION_LEVEL= ', '--no-ble']) assert.ok(cmd.includes(c), c);
+    assert.not.match(cmd, /https?:\/\//);
+    assert.not.match(cmd, /espruino\.com/);
+    assert.not.match(cmd, /STORAGE_UPLOAD_METHOD/); // not --fast
+    work = /--board (\S+)\/board\.json/.exec(cmd)![1];
+    const board = JSON.parse(readFileSync(join(work, 'board.json'), 'utf8'));
+    assert.equal(board, boardJson(loadBoard('pico')));
+    assert.is(board.info.binary_version, '2v29');
+    const m = /the code it would send \(after reset\(\)\): (\S+) \(/.exec(r.out);
+    assert.ok(m, r.out);
+    const code = readFileSync(m![1], 'latin1');
+    const files = storageWrites(code);
+    assert.equal(Object.keys(files), ['mail.json', '.bootcde']); // the configuration is in place before the code
+    assert.ok(files['.bootcde'].equals(readFileSync(bundlePath('pico'))), '.bootcde is the bundle, byte for byte');
+    assert.equal(JSON.parse(files['mail.json'].toString('utf8')), MAIL);
+    assert.ok(code.endsWith('\nload()\n'), 'boots the stored code at the end');
+    assert.is(statSync(m![1]).mode & 0o777, 0o600, 'the upload file (it holds the password) is private');
+    assert.is(statSync(work).mode & 0o777, 0o700);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (work && work.startsWith(tmpdir())) rmSync(work, { recursive: true, force: true });
+  }
+});
+
+dry.run();
+
+// ---------------------------------------------------------------------------------------------------------------
+const guard = suite('flash: no network');
+
+/** An HTTP server on loopback that counts connections: where the CLI would look for modules. */
+function moduleServer(): Promise<{ port: number; connections: () => number; urls: string[]; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    let n = 0;
+    const urls: string[] = [];
+    const srv = http.createServer((req, res) => {
+      urls.push(req.url || '');
+      res.statusCode = 404;
+      res.end();
+    });
+    srv.on('connection', () => n++);
+    srv.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (srv.address() as any).port,
+        connections: () => n,
+        urls,
+        close: () => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }),
+      }),
+    );
+  });
+}
+
+guard('the guard stops the CLI before its first connection (and without it the CLI does connect)', async () => {
+  const dir = tmp('flash-guard-');
+  const srv = await moduleServer();
+  try {
+    writeFileSync(join(dir, 'board.json'), JSON.stringify(boardJson(loadBoard('linux'))));
+    writeFileSync(join(dir, 'guard.cjs'), guardSource(null));
+    writeFileSync(join(dir, 'app.js'), 'var m = require("flash_test_module");\n');
+    const cli = [CLI, '--no-ble', '--board', join(dir, 'board.json'), '--config', 'MODULE_URL=http://modules.invalid/m',
+      // the CLI's own HTTP code cannot reach host:port URLs (it looks up "host:port" as a name): its proxy setting can
+      '--config', 'MODULE_PROXY_ENABLED=true', '--config', 'MODULE_PROXY_URL=127.0.0.1', '--config', `MODULE_PROXY_PORT=${srv.port}`, '-n', '-o', join(dir, 'out.js'), join(dir, 'app.js')];
+    // control: the CLI does go online for a module that is not built in
+    const open = await run(process.execPath, cli, 30000);
+    assert.is(open.code, 0, open.err);
+    assert.ok(srv.connections() >= 1, 'the CLI fetched the module');
+    assert.ok(srv.urls.includes('http://modules.invalid/m/flash_test_module.min.js'), srv.urls.join(' '));
+    const before = srv.connections();
+    const guarded = await run(process.execPath, ['--require', join(dir, 'guard.cjs'), ...cli], 30000);
+    assert.is(guarded.code, GUARD_EXIT, guarded.err);
+    assert.match(guarded.err, `flash: stopped the espruino CLI: it tried to connect to 127.0.0.1:${srv.port} (allowed: nothing)`);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.is(srv.connections(), before, 'no connection reached the server');
+    // a guard for a board at tcp://127.0.0.1:P lets that one through and nothing else
+    writeFileSync(join(dir, 'guard2.cjs'), guardSource({ host: '127.0.0.1', port: srv.port + 1 === 65536 ? 1 : srv.port + 1 }));
+    const other = await run(process.execPath, ['--require', join(dir, 'guard2.cjs'), ...cli], 30000);
+    assert.is(other.code, GUARD_EXIT, other.err);
+    assert.is(srv.connections(), before);
+  } finally {
+    await srv.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+guard('the flash command line itself makes no connection: --dry-run runs the full CLI under a guard that allows none', async () => {
+  // the --dry-run test above passed with exit 0: had the CLI opened any TCP connection, the guard would have
+  // ended it with GUARD_EXIT. Here: the same for two more boards (one without the MIME reader), without a mail.json.
+  for (const id of ['original', 'linux']) {
+    const r = await flash(['--board', id, '--port', 'tcp://127.0.0.1:9', '--dry-run']);
+    assert.is(r.code, 0, `${id}: ${r.err}`);
+    const work = /(\S+)\/upload\.js/.exec(r.out)![1];
+    const guardText = readFileSync(join(work, 'net-guard-none.cjs'), 'utf8');
+    assert.match(guardText, 'const ALLOW = null;');
+    assert.match(readFileSync(join(work, 'net-guard.cjs'), 'utf8'), 'const ALLOW = {"host":"127.0.0.1","port":9};');
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+guard.run();
+
+// ---------------------------------------------------------------------------------------------------------------
+const device = suite('flash: upload into the Espruino interpreter (Linux port) over tcp://127.0.0.1');
+const binary = interpreterBinary();
+
+(binary ? device : device.skip)('flashes build/linux.js and mail.json; the app runs now and again after a restart', async () => {
+  const dir = tmp('flash-device-');
+  const cwd = join(dir, 'board');
+  mkdirSync(cwd);
+  let con = new TcpConsole(binary!, cwd);
+  try {
+    const port = await con.listen();
+    writeFileSync(join(dir, 'mail.json'), JSON.stringify(MAIL));
+    const t0 = Date.now();
+    const r = await flash(['--board', 'linux', '--port', `tcp://127.0.0.1:${port}`, '--config', join(dir, 'mail.json'), '--fast'], 60000);
+    assert.is(r.code, 0, r.out + r.err);
+    assert.match(r.out, /Upload Complete/);
+    assert.not.ok((r.out + r.err).includes(PASSWORD), 'password printed');
+    const bundle = readFileSync(bundlePath('linux'));
+    const state = `[typeof SIM900MAIL, typeof app, app && typeof app.alerts, require("Storage").list().sort(), require("Storage").read("mail.json"), E.CRC32(new Uint8Array(require("Storage").readArrayBuffer(".bootcde"))), require("Storage").readArrayBuffer(".bootcde").byteLength]`;
+    const s1 = await con.query(state, 30000);
+    const expected = ['object', 'object', 'object', ['.bootcde', 'mail.json'], JSON.stringify(MAIL), crc32(bundle), bundle.length];
+    assert.equal(s1, expected);
+    assert.ok(Date.now() - t0 < 40000);
+    // "power cycle": a new interpreter on the same Storage boots .bootcde and starts the app from mail.json
+    await con.close();
+    con = new TcpConsole(binary!, cwd);
+    await con.listen();
+    const s2 = await con.query(state, 15000);
+    assert.equal(s2, expected);
+  } finally {
+    await con.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+if (!binary) console.log('flash: no Espruino interpreter (set ESPRUINO=/path/to/espruino): the upload test is skipped');
+device.run();
