@@ -426,8 +426,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     // the CLI exits 0 even when it could not connect: its "Upload Complete" line is the only success signal
     if (r.timedOut || r.code !== 0 || !/Upload Complete/.test(r.stdout)) {
-      keepWorkdir = false;
       console.error(`flash: the upload to ${opts.port} failed` + (r.timedOut ? ' (timed out)' : r.code !== 0 ? ` (espruino CLI exit ${r.code})` : ' (the espruino CLI did not report "Upload Complete")'));
+      if (/serial: Port ".*" not found/.test(r.stderr)) {
+        console.error('flash: the espruino CLI opens only the ports its serialport module lists (USB and UART devices; not pseudo-terminals)');
+      }
       return 1;
     }
     check(p, bundleBytes, mailJson);
