@@ -36,7 +36,7 @@ export interface MailOptions {
 export type Limits = Record<string, Field[]>;
 
 /** Settings the module holds after a send (AT+EMAILCID, AT+EMAILTO, AT+SMTPCS): the rest is reset (FACTS 5.2). */
-const PERSISTENT: Record<string, 1> = { EMAILCID: 1, EMAILTO: 1, SMTPCS: 1, DIALECT: 1 };
+const PERSISTENT: Record<string, 1> = { EMAILCID: 1, EMAILTO: 1, SMTPCS: 1 };
 
 export const BEARER_STATUS = ['connecting', 'connected', 'closing', 'closed'];
 
@@ -164,7 +164,8 @@ export class Sim900Mail {
    */
   sent(unknown?: boolean): void {
     if (this.opts.keepsSettings && !unknown) return;
-    for (const k of Object.keys(this.held)) if (!PERSISTENT[k] && k.indexOf('RMAX') !== 0) delete this.held[k];
+    // the bearer profile (AT+SAPBR=3) is no mail setting: it stays
+    for (const k of Object.keys(this.held)) if (!PERSISTENT[k] && k.indexOf('RMAX') !== 0 && k.indexOf('SAPBR') !== 0) delete this.held[k];
   }
 
   /** Runs a read form "AT+X?" and returns the fields of its "+X:" line. */

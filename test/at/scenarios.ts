@@ -2,7 +2,7 @@
 // sources (engine.test.ts) and against the bundle in the host sandbox (bundle.test.ts) through `mk`.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeSerial, Script, run, wait, ALL_BYTES, type Make } from './fake';
+import { Script, run, wait, ALL_BYTES, type Make } from './fake';
 
 const isError = (e: unknown): boolean => Object.prototype.toString.call(e) === '[object Error]';
 

@@ -1,7 +1,6 @@
 // SMTP in (nodemailer -> smtp-server -> Maildir), POP3 out (Dovecot), with a raw POP3 client.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as net from 'node:net';
 import nodemailer from 'nodemailer';
 import { startMailServers, pidAlive, type MailServers } from '../../src/host/servers';
 import { Pop3Client } from '../../src/host/servers/pop3-client';
