@@ -161,3 +161,36 @@ export class LineConn {
     this.sock.destroy();
   }
 }
+
+/**
+ * What an SMTP or POP3 session of the module shares: the connection, and an abort from outside (bearer lost,
+ * reset, dropped TCP) that ends whatever the session does next with its code.
+ */
+export class NetSession {
+  conn: LineConn | null = null;
+  protected aborted: NetFail | null = null;
+
+  abort(code: number, why: string): void {
+    const f = new NetFail(code, why);
+    if (!this.aborted) this.aborted = f;
+    if (this.conn) this.conn.abort(f);
+  }
+
+  protected check(): void {
+    if (this.aborted) throw this.aborted;
+  }
+
+  /** DNS, then TCP, each honouring an abort that came meanwhile. */
+  protected async open(host: string, port: number, timeoutMs: number, onClose: (f: NetFail) => void): Promise<LineConn> {
+    const ip = await resolveHost(host);
+    this.check();
+    const conn = await LineConn.connect(ip, port, timeoutMs);
+    this.conn = conn;
+    conn.onClose = onClose;
+    if (this.aborted) {
+      conn.abort(this.aborted);
+      throw this.aborted;
+    }
+    return conn;
+  }
+}

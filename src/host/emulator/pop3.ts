@@ -2,7 +2,7 @@
 // Login codes (manual 2.14): 1 ok, 62 DNS, 63 TCP, 64 timeout, 65 server response error, 66 server rejects
 // the login, 67 incorrect user name, 68 incorrect user name or password (61 is the emulator's: bearer).
 
-import { LineConn, NetFail, CODE, resolveHost } from './netline';
+import { NetFail, NetSession, CODE } from './netline';
 
 export interface Pop3Job {
   host: string;
@@ -23,37 +23,20 @@ export interface MultiHandlers {
 
 const TERM = Buffer.from('\r\n.\r\n', 'latin1');
 
-export class Pop3Session {
-  conn: LineConn | null = null;
-  private aborted: NetFail | null = null;
+export class Pop3Session extends NetSession {
   /** Fired when the connection is lost while no command is running. */
   onLost: ((f: NetFail) => void) | null = null;
 
-  constructor(private job: Pop3Job) {}
-
-  abort(code: number, why: string): void {
-    const f = new NetFail(code, why);
-    if (!this.aborted) this.aborted = f;
-    if (this.conn) this.conn.abort(f);
-  }
-
-  private check(): void {
-    if (this.aborted) throw this.aborted;
+  constructor(private job: Pop3Job) {
+    super();
   }
 
   async login(): Promise<number> {
     const j = this.job;
-    const ip = await resolveHost(j.host);
-    this.check();
-    this.conn = await LineConn.connect(ip, j.port, j.timeoutMs);
-    if (this.aborted) {
-      this.conn.abort(this.aborted);
-      throw this.aborted;
-    }
-    this.conn.onClose = (f) => {
+    const conn = await this.open(j.host, j.port, j.timeoutMs, (f) => {
       if (this.onLost) this.onLost(f);
-    };
-    const g = await this.conn.readLine(j.timeoutMs);
+    });
+    const g = await conn.readLine(j.timeoutMs);
     if (!g.startsWith('+OK')) throw new NetFail(CODE.response, 'greeting: ' + g);
     const u = await this.simple('USER ' + j.user);
     if (!u.startsWith('+OK')) throw new NetFail(u.indexOf('[IN-USE]') >= 0 || u.indexOf('[SYS') >= 0 ? 66 : 67, 'USER: ' + u);

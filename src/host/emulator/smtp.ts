@@ -2,7 +2,7 @@
 // Result codes follow the manual: 1 ok, 62 DNS, 63 TCP, 64 timeout, 65 server error reply, 66 not
 // authenticated, 67 authentication failed, 68 bad recipient (61 is decided by the emulator: bearer).
 
-import { LineConn, NetFail, CODE, resolveHost } from './netline';
+import { NetFail, NetSession, CODE } from './netline';
 import { composeMessage, dotStuff, MailSettings } from './compose';
 
 export interface SmtpJob {
@@ -31,34 +31,24 @@ interface Reply {
   lines: string[];
 }
 
-export class SmtpSession {
-  conn: LineConn | null = null;
+export class SmtpSession extends NetSession {
   private atLineStart = true;
   private b64carry = '';
   private lastCR = false;
-  private aborted: NetFail | null = null;
   /** Bytes of DATA written (after dot-stuffing), for tests. */
   dataBytes = 0;
 
   constructor(
     private job: SmtpJob,
     private hooks: SmtpHooks,
-  ) {}
+  ) {
+    super();
+  }
 
   get transcript(): string[] {
     return this.conn ? this.conn.transcript : [];
   }
 
-  /** Aborts the session from outside (bearer lost, reset, dropped TCP): run() rejects with this code. */
-  abort(code: number, why: string): void {
-    const f = new NetFail(code, why);
-    if (!this.aborted) this.aborted = f;
-    if (this.conn) this.conn.abort(f);
-  }
-
-  private check(): void {
-    if (this.aborted) throw this.aborted;
-  }
 
   private async reply(): Promise<Reply> {
     const c = this.conn!;
@@ -81,14 +71,7 @@ export class SmtpSession {
   /** Runs the whole dialogue. Resolves 1 or throws NetFail with the result code. */
   async run(): Promise<number> {
     const j = this.job;
-    const ip = await resolveHost(j.host);
-    this.check();
-    this.conn = await LineConn.connect(ip, j.port, j.timeoutMs);
-    this.conn.onClose = (f) => this.hooks.lost(f);
-    if (this.aborted) {
-      this.conn.abort(this.aborted);
-      throw this.aborted;
-    }
+    const conn = await this.open(j.host, j.port, j.timeoutMs, (f) => this.hooks.lost(f));
     const greet = await this.reply();
     if (greet.code !== 220) throw new NetFail(CODE.response, 'greeting ' + greet.code);
     this.hooks.stage('greeting', this);
@@ -142,18 +125,18 @@ export class SmtpSession {
     }
     this.check();
     const endSeq = this.atLineStart ? '.\r\n' : '\r\n.\r\n';
-    await this.conn.write(endSeq, '<end of data>');
+    await conn.write(endSeq, '<end of data>');
     const fin = await this.reply();
     if (fin.code !== 250) throw new NetFail(CODE.response, 'end of DATA ' + fin.code);
     this.hooks.stage('sent', this);
     // QUIT: the message is accepted already; a missing 221 does not change the result.
     try {
-      await this.conn.write('QUIT\r\n', 'QUIT');
-      await this.conn.readLine(Math.min(this.job.timeoutMs, 2000));
+      await conn.write('QUIT\r\n', 'QUIT');
+      await conn.readLine(Math.min(this.job.timeoutMs, 2000));
     } catch {
       /* ignore */
     }
-    this.conn.destroy();
+    conn.destroy();
     return 1;
   }
 
