@@ -23,7 +23,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { Sim900Emulator, type PartialOptions } from '../src/host/emulator';
-import { startMailServers, type MailServers } from '../src/host/servers';
+import { clientAccounts, startMailServers, type MailServers } from '../src/host/servers';
 import { connect, type Mailer } from '../src/mail/mailer';
 
 export interface MailBench {
@@ -147,8 +147,7 @@ async function rig(servers: MailServers, emuOpts: PartialOptions, paceWrites: bo
   const mail = connect(serial, {
     apn: 'internet',
     emailTimeout: 30,
-    smtp: { host: '127.0.0.1', port: servers.smtp.port, user: servers.pop3.user, password: servers.pop3.password },
-    pop3: { host: '127.0.0.1', port: servers.pop3.port, user: servers.pop3.user, password: servers.pop3.password },
+    ...clientAccounts(servers),
     from: { address: 'board@example.org', name: 'Pump station 4' },
   } as any);
   // every command the client issues goes through exec (which is what mail.commands counts)

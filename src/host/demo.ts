@@ -12,7 +12,7 @@ import { Sim900Emulator } from './emulator';
 import { servePty } from './emulator/pty';
 import { espruinoBinary, runOnInterpreter } from './interpreter';
 import { loadBundle } from './sandbox';
-import { startMailServers } from './servers';
+import { clientAccounts, startMailServers } from './servers';
 import { readFileSync } from 'node:fs';
 
 const ATTACHMENT_BYTES = 48 * 1024;
@@ -101,8 +101,7 @@ async function main(): Promise<void> {
     emailTimeout: 30,
     to: ['ops@example.org'],
     from: { address: 'gate-camera@example.org', name: 'Gate camera' },
-    smtp: { host: '127.0.0.1', port: servers.smtp.port, user: servers.pop3.user, password: servers.pop3.password },
-    pop3: { host: '127.0.0.1', port: servers.pop3.port, user: servers.pop3.user, password: servers.pop3.password },
+    ...clientAccounts(servers),
     watchdog: 0,
   };
   const got: Buffer[] = [];

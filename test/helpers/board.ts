@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sim900Emulator } from '../../src/host/emulator';
-import type { MailServers } from '../../src/host/servers';
+import { clientAccounts, type MailServers } from '../../src/host/servers';
 import { loadBundle, type Sandbox } from '../../src/host/sandbox';
 
 export interface BoardRun {
@@ -23,8 +23,7 @@ export function appConfig(servers: MailServers, extra?: any): any {
       emailTimeout: 10,
       to: ['ops@example.org'],
       from: { address: 'pump4@example.org', name: 'Pump 4' },
-      smtp: { host: '127.0.0.1', port: servers.smtp.port, user: servers.pop3.user, password: servers.pop3.password },
-      pop3: { host: '127.0.0.1', port: servers.pop3.port, user: servers.pop3.user, password: servers.pop3.password },
+      ...clientAccounts(servers),
       retryBase: 50,
       retryCap: 400,
       modem: { poll: 20 },

@@ -1,7 +1,7 @@
 // A whole test world: real Dovecot and SMTP servers on loopback, the SIM900 emulator, and the email client
 // wired to it either from the sources (in Node) or from the linux board's bundle in the sandbox.
 import { Sim900Emulator, type PartialOptions } from '../../src/host/emulator';
-import { startMailServers, type MailServers, type MailServersOptions } from '../../src/host/servers';
+import { clientAccounts, startMailServers, type MailServers, type MailServersOptions } from '../../src/host/servers';
 import { loadBundle, type Sandbox } from '../../src/host/sandbox';
 import { connect, type Mailer } from '../../src/mail/mailer';
 
@@ -67,8 +67,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     {
       apn: 'internet',
       emailTimeout: 10,
-      smtp: { host: '127.0.0.1', port: servers.smtp.port, user: servers.pop3.user, password: servers.pop3.password },
-      pop3: { host: '127.0.0.1', port: servers.pop3.port, user: servers.pop3.user, password: servers.pop3.password },
+      ...clientAccounts(servers),
       from: { address: 'board@example.org', name: 'Pump station 4' },
     },
     o.client || {},

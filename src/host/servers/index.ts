@@ -53,3 +53,11 @@ export async function startMailServers(opts: MailServersOptions = {}): Promise<M
     },
   };
 }
+
+/** The smtp and pop3 options a client (or a board's mail.json) needs to reach these servers. */
+export function clientAccounts(s: MailServers): { smtp: { host: string; port: number; user: string; password: string }; pop3: { host: string; port: number; user: string; password: string } } {
+  return {
+    smtp: { host: '127.0.0.1', port: s.smtp.port, user: s.pop3.user, password: s.pop3.password },
+    pop3: { host: '127.0.0.1', port: s.pop3.port, user: s.pop3.user, password: s.pop3.password },
+  };
+}
