@@ -1,6 +1,6 @@
 // `npm run build`: one minified bundle per board in build/<board>.js, checked by the Espruino guard and
 // against the board's code budget. Run with tsx loaded (see package.json) so that boards and tools are TS.
-import { buildAll } from './src/host/bundle.ts';
+import { buildAll } from './host/bundle.ts';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const results = await buildAll(only.length ? only : undefined);

@@ -12,10 +12,10 @@
 // 4-character names; the width Espruino picks for the board's variable count, see its src/jsutils.h). So the
 // Linux count is a lower bound for a board, and the Linux count times the ratio of the block sizes an upper bound
 // (reached only if every block were string storage). Both are reported beside the board's library budget.
-import { buildAll } from '../src/host/bundle';
-import { bundlePath, loadBoard, boardIds } from '../src/host/boards';
+import { buildAll } from '../host/bundle';
+import { bundlePath, loadBoard, boardIds } from '../host/boards';
 import { readFileSync, existsSync } from 'node:fs';
-import { runOnInterpreter } from '../src/host/interpreter';
+import { runOnInterpreter } from '../host/interpreter';
 
 export interface BoardJsVars {
   /** loaded from Storage (code left in flash): the Linux count as it is, and scaled by the block sizes */

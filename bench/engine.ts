@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGuarded } from '../src/host/bundle';
+import { buildGuarded } from '../host/bundle';
 import { runBench, type BenchFigures } from './engine-board';
 
 export interface EngineBench {

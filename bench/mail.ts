@@ -1,12 +1,12 @@
 // `npm run bench` part for the email client (issue 5), against real servers (Dovecot POP3 + the SMTP server from
-// src/host/servers) and the SIM900 emulator, with the client from the sources:
+// host/servers) and the SIM900 emulator, with the client from the sources:
 //  - roundTripsFirstAlert / roundTripsRepeatAlert: AT commands written for a first and a second identical plain
 //    alert after power-up (the first one includes the bearer, the =? limits and the persistent settings), the
 //    command names of the repeat, and whether the repeat re-sent a setting the module still holds;
 //  - attachmentLineRateRatio: a 64 KB binary attachment at 115200 baud, bytes per second from the first
 //    AT+SMTPFT=<n> to the final +SMTPSEND: 1, divided by the line rate 11520 B/s (10 bits per byte).
 //
-// Line pacing. The emulator paces only its own output (module -> host, src/host/emulator/output.ts); its input()
+// Line pacing. The emulator paces only its own output (module -> host, host/emulator/output.ts); its input()
 // takes whatever the host writes at once. An attachment goes almost entirely host -> module (1360 data bytes per
 // chunk against ~60 bytes of replies), so with unpaced input the transfer would look several times faster than
 // the wire allows. A real UART sends the host's bytes at the line rate too, so for the realistic figure the
@@ -22,8 +22,8 @@
 // ratio times 57/78 and can never reach 0.95 with base64 over the UART.
 import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
-import { Sim900Emulator, type PartialOptions } from '../src/host/emulator';
-import { clientAccounts, startMailServers, type MailServers } from '../src/host/servers';
+import { Sim900Emulator, type PartialOptions } from '../host/emulator';
+import { clientAccounts, startMailServers, type MailServers } from '../host/servers';
 import { connect, type Mailer } from '../src/mail/mailer';
 
 export interface MailBench {

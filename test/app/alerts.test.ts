@@ -4,8 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
-import { Sim900Emulator } from '../../src/host/emulator';
-import { startMailServers, type MailServers } from '../../src/host/servers';
+import { Sim900Emulator } from '../../host/emulator';
+import { startMailServers, type MailServers } from '../../host/servers';
 import { FAST_EMULATOR } from '../helpers/world';
 import { appConfig, bootBoard, tempDir, waitFor } from '../helpers/board';
 

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { startMailServers } from '../../src/host/servers';
+import { startMailServers } from '../../host/servers';
 import { startWorld } from '../helpers/world';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -2,7 +2,7 @@
 // (and the outbox, in Storage, survives the reset).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadBundle } from '../../src/host/sandbox';
+import { loadBundle } from '../../host/sandbox';
 
 test('a hung worker stops kicking the watchdog; an idle one keeps kicking it', async () => {
   const sb = loadBundle({ board: 'linux' });

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { engineScenarios } from './scenarios';
 import { propertyScenarios } from './properties';
 import { bundleEngine, closeBundle } from './fake';
-import { loadBundle } from '../../src/host/sandbox';
+import { loadBundle } from '../../host/sandbox';
 
 const api = suite('bundle exposes SIM900MAIL.at');
 api('the AT API is in the bundle', () => {

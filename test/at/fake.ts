@@ -103,7 +103,7 @@ let sandbox: any = null;
 export const bundleEngine: Make = (opts = {}) => {
   if (!sandbox) {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { loadBundle } = require('../../src/host/sandbox');
+    const { loadBundle } = require('../../host/sandbox');
     sandbox = loadBundle({ board: 'linux' });
   }
   const s = new FakeSerial();

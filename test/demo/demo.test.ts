@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 
 test('npm run demo: an alert with a 48 KB picture goes out and comes back with the same sha256', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/host/demo.ts'], { encoding: 'utf8', timeout: 240000, env: { ...process.env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'host/demo.ts'], { encoding: 'utf8', timeout: 240000, env: { ...process.env } });
   const out = (r.stdout || '') + (r.stderr || '');
   assert.is(r.status, 0, out.slice(-3000));
   const lines = (r.stdout || '').trim().split('\n');

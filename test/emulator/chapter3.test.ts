@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { startMailServers, deliverToMaildir, type MailServers } from '../../src/host/servers';
+import { startMailServers, deliverToMaildir, type MailServers } from '../../host/servers';
 import { Wire } from './wire';
 
 const t = suite('chapter 3 examples');

@@ -15,7 +15,7 @@ async function off(opts?: Parameters<typeof Wire.boot>[0]): Promise<Wire> {
 }
 
 t('boot URCs at a fixed baud, echo on after boot', async () => {
-  const { Sim900Emulator } = await import('../../src/host/emulator');
+  const { Sim900Emulator } = await import('../../host/emulator');
   const emu = new Sim900Emulator({ seed: 3 });
   const w = new Wire(emu);
   await new Promise<void>((r) => emu.once('booted', () => r()));

@@ -5,9 +5,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as net from 'node:net';
 import { simpleParser } from 'mailparser';
-import { startMailServers, freePort, type MailServers } from '../../src/host/servers';
+import { startMailServers, freePort, type MailServers } from '../../host/servers';
 import { Wire } from './wire';
-import type { PartialOptions } from '../../src/host/emulator';
+import type { PartialOptions } from '../../host/emulator';
 
 const t = suite('network, codes and faults');
 let srv: MailServers;

@@ -4,12 +4,12 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sim900Emulator } from '../../src/host/emulator';
-import { servePty, socatAvailable } from '../../src/host/emulator/pty';
-import { parseArgs } from '../../src/host/emulator/cli';
+import { Sim900Emulator } from '../../host/emulator';
+import { servePty, socatAvailable } from '../../host/emulator/pty';
+import { parseArgs } from '../../host/emulator/cli';
 
 test('pty: boot URCs and an echoed command through a real device path', async () => {
-  assert.ok(socatAvailable(), 'socat is installed (src/host/servers/install-deps.sh)');
+  assert.ok(socatAvailable(), 'socat is installed (host/servers/install-deps.sh)');
   const path = join(tmpdir(), `sim900-${process.pid}`);
   const emu = new Sim900Emulator({ sapbrOpenDelayMs: 0 });
   const h = await servePty(emu, path);

@@ -1,7 +1,7 @@
 // The transcripts in /work/shared/reference/transcripts that apply to this module, replayed byte-exact.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSmtp, type SmtpHandle } from '../../src/host/servers';
+import { startSmtp, type SmtpHandle } from '../../host/servers';
 import { Wire } from './wire';
 
 const t = suite('reference transcripts');

@@ -1,7 +1,7 @@
 // Test helper: the host side of the emulator's UART. Collects module output and checks it byte-exact.
 import * as assert from 'uvu/assert';
-import { Sim900Emulator } from '../../src/host/emulator';
-import type { PartialOptions } from '../../src/host/emulator';
+import { Sim900Emulator } from '../../host/emulator';
+import type { PartialOptions } from '../../host/emulator';
 
 export function show(b: Buffer | string): string {
   const s = typeof b === 'string' ? b : b.toString('latin1');

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, boardIds, bundlePath, loadBoard } from '../../src/host/boards';
-import { CLI, GUARD_EXIT, UsageError, boardJson, guardSource, mailConfigProblems, parseArgs, readMailConfig, storageWrites } from '../../src/host/flash';
+import { ROOT, boardIds, bundlePath, loadBoard } from '../../host/boards';
+import { CLI, GUARD_EXIT, UsageError, boardJson, guardSource, mailConfigProblems, parseArgs, readMailConfig, storageWrites } from '../../host/flash';
 import { TcpConsole, interpreterBinary } from './console';
 
 const PASSWORD = 'pw-Zq81-never-printed';
@@ -35,7 +35,7 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: nu
   });
 }
 
-const flash = (args: string[], timeoutMs = 60000) => run(process.execPath, ['--import', 'tsx', 'src/host/flash.ts', ...args], timeoutMs);
+const flash = (args: string[], timeoutMs = 60000) => run(process.execPath, ['--import', 'tsx', 'host/flash.ts', ...args], timeoutMs);
 
 function usageError(fn: () => unknown, re: RegExp): string {
   try {

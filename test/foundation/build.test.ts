@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
-import { boardIds, bundlePath, loadBoard } from '../../src/host/boards';
-import { checkEspruino } from '../../src/host/guard';
+import { boardIds, bundlePath, loadBoard } from '../../host/boards';
+import { checkEspruino } from '../../host/guard';
 
 test('the five boards the project supports have board files', () => {
   for (const id of ['pico', 'wifi', 'original', 'mdbt42q', 'linux']) assert.ok(boardIds().includes(id), id);

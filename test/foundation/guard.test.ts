@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkEspruino } from '../../src/host/guard';
-import { buildGuarded } from '../../src/host/bundle';
-import { ROOT } from '../../src/host/boards';
+import { checkEspruino } from '../../host/guard';
+import { buildGuarded } from '../../host/bundle';
+import { ROOT } from '../../host/boards';
 
 const refused: [string, string, RegExp][] = [
   ['default parameter', 'function f(a, b = 1) { return a + b }', /default parameter/],

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadBundle } from '../../src/host/sandbox';
+import { loadBundle } from '../../host/sandbox';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,9 +3,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sim900Emulator } from '../../src/host/emulator';
-import { clientAccounts, type MailServers } from '../../src/host/servers';
-import { loadBundle, type Sandbox } from '../../src/host/sandbox';
+import type { Sim900Emulator } from '../../host/emulator';
+import { clientAccounts, type MailServers } from '../../host/servers';
+import { loadBundle, type Sandbox } from '../../host/sandbox';
 
 export interface BoardRun {
   sb: Sandbox;

@@ -1,8 +1,8 @@
 // A whole test world: real Dovecot and SMTP servers on loopback, the SIM900 emulator, and the email client
 // wired to it either from the sources (in Node) or from the linux board's bundle in the sandbox.
-import { Sim900Emulator, type PartialOptions } from '../../src/host/emulator';
-import { clientAccounts, startMailServers, type MailServers, type MailServersOptions } from '../../src/host/servers';
-import { loadBundle, type Sandbox } from '../../src/host/sandbox';
+import { Sim900Emulator, type PartialOptions } from '../../host/emulator';
+import { clientAccounts, startMailServers, type MailServers, type MailServersOptions } from '../../host/servers';
+import { loadBundle, type Sandbox } from '../../host/sandbox';
 import { connect, type Mailer } from '../../src/mail/mailer';
 
 export type Via = 'source' | 'bundle';

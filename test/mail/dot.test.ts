@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { DotDecoder } from '../../src/mail/dot';
-import { loadBundle } from '../../src/host/sandbox';
+import { loadBundle } from '../../host/sandbox';
 
 function stuff(body: string): string {
   return body.replace(/^\./gm, '..') + '.\r\n';

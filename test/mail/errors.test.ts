@@ -3,8 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import nodemailer from 'nodemailer';
-import { startDovecot, startMailServers, type MailServers } from '../../src/host/servers';
-import { Pop3Client } from '../../src/host/servers/pop3-client';
+import { startDovecot, startMailServers, type MailServers } from '../../host/servers';
+import { Pop3Client } from '../../host/servers/pop3-client';
 import { closedPort, startProxy, type FaultProxy } from '../helpers/proxy';
 import { startWorld, type World } from '../helpers/world';
 

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
-import { startMailServers, type MailServers } from '../../src/host/servers';
+import { startMailServers, type MailServers } from '../../host/servers';
 import { collector, startWorld, type World } from '../helpers/world';
 
 const plain = (v: any) => JSON.parse(JSON.stringify(v));

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
-import { boardMime, diffFolder, listMails, readWith } from '../../src/host/mime-diff';
+import { boardMime, diffFolder, listMails, readWith } from '../../host/mime-diff';
 import * as sources from '../../src/mime';
 import { rng } from './gen';
 

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGuarded, libraryEntry } from '../../src/host/bundle';
-import { loadBundle } from '../../src/host/sandbox';
-import { listMails } from '../../src/host/mime-diff';
+import { buildGuarded, libraryEntry } from '../../host/bundle';
+import { loadBundle } from '../../host/sandbox';
+import { listMails } from '../../host/mime-diff';
 import { composeOne } from './gen';
 
 // the interpreter's Linux port, named by ESPRUINO (as for npm run bench and npm run demo)

@@ -4,7 +4,7 @@
 // and compared with mailparser and with what was composed.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compare, normText, readWith, reference, boardMime } from '../../src/host/mime-diff';
+import { compare, normText, readWith, reference, boardMime } from '../../host/mime-diff';
 import { safeFileName } from '../../src/mime';
 import { composeOne, rng } from './gen';
 

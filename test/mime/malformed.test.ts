@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MimeReader, decodeWords, parseAddresses, parseStructured, safeFileName } from '../../src/mime';
-import { boardMime, readWith } from '../../src/host/mime-diff';
+import { boardMime, readWith } from '../../host/mime-diff';
 
 const test = suite('mime malformed and unit');
 

@@ -3,8 +3,8 @@
 // from the globals) sees its buffers, frames, headers and text.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildGuarded, libraryEntry } from '../../src/host/bundle';
-import { loadBundle } from '../../src/host/sandbox';
+import { buildGuarded, libraryEntry } from '../../host/bundle';
+import { loadBundle } from '../../host/sandbox';
 
 function bigMessage(): string {
   const b64line = Buffer.alloc(57, 0xa5).toString('base64'); // 76 chars

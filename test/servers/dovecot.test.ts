@@ -5,8 +5,8 @@ import * as net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { startDovecot, deliverToMaildir, pidAlive } from '../../src/host/servers';
-import { Pop3Client } from '../../src/host/servers/pop3-client';
+import { startDovecot, deliverToMaildir, pidAlive } from '../../host/servers';
+import { Pop3Client } from '../../host/servers/pop3-client';
 
 test('several users, each with its own Maildir; files dropped into new/ are served', async () => {
   const d = await startDovecot({ users: [{ user: 'alice', password: 'a-pass' }, { user: 'bob@example.com', password: 'b.pass!' }] });

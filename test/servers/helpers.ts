@@ -1,7 +1,7 @@
 // Shared helpers for the servers tests (not a test file itself).
 import * as net from 'node:net';
 import * as fs from 'node:fs';
-import type { MailServers } from '../../src/host/servers';
+import type { MailServers } from '../../host/servers';
 
 export function authPlain(s: MailServers): string {
   return 'AUTH PLAIN ' + Buffer.from(`\0${s.pop3.user}\0${s.pop3.password}`).toString('base64');

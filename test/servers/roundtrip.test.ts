@@ -2,8 +2,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import nodemailer from 'nodemailer';
-import { startMailServers, pidAlive, type MailServers } from '../../src/host/servers';
-import { Pop3Client } from '../../src/host/servers/pop3-client';
+import { startMailServers, pidAlive, type MailServers } from '../../host/servers';
+import { Pop3Client } from '../../host/servers/pop3-client';
 import { authPlain, rawSmtp, childPids, canConnect } from './helpers';
 
 const rt = suite<{ s: MailServers }>('servers: SMTP -> Maildir -> Dovecot POP3');

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { startSmtp, checkFault, type SmtpHandle, type SmtpOptions } from '../../src/host/servers';
+import { startSmtp, checkFault, type SmtpHandle, type SmtpOptions } from '../../host/servers';
 
 /** A line-level SMTP client: each call sends one line (or nothing) and returns the complete reply, or 'CLOSED'. */
 class RawSmtp {

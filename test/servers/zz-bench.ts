@@ -1,4 +1,4 @@
-import { startDovecot, startSmtp } from '../../src/host/servers';
+import { startDovecot, startSmtp } from '../../host/servers';
 (async () => {
   const d: number[] = [], s: number[] = [], ds: number[] = [];
   for (let i = 0; i < (process.getuid!() === 0 ? 8 : 2); i++) {

@@ -99,7 +99,7 @@ function findDovecot(): string {
   try {
     return execFileSync('sh', ['-c', 'command -v dovecot'], { encoding: 'utf8' }).trim() || 'dovecot';
   } catch {
-    throw new Error('dovecot is not installed: run `bash src/host/servers/install-deps.sh` as root (or `npm run setup`)');
+    throw new Error('dovecot is not installed: run `bash host/servers/install-deps.sh` as root (or `npm run setup`)');
   }
 }
 
@@ -211,7 +211,7 @@ function sleep(ms: number): Promise<void> {
 
 function configText(dir: string, port: number, runAs: string, runGroup: string, isRoot: boolean, authFailureDelay: number): string {
   // Dovecot 2.3 syntax (Debian 12). Everything lives under `dir`.
-  return `# written by src/host/servers/dovecot.ts for one test run
+  return `# written by host/servers/dovecot.ts for one test run
 protocols = pop3
 listen = 127.0.0.1
 base_dir = ${dir}/run
@@ -269,7 +269,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
     throw new Error(`dovecot ${version} found; this configuration is written for Dovecot 2.3 (Debian 12's dovecot-core)`);
   }
   if (!existsSync('/usr/lib/dovecot/pop3') && !existsSync('/usr/libexec/dovecot/pop3')) {
-    throw new Error('Dovecot\'s POP3 service is missing (Debian package dovecot-pop3d): run `bash src/host/servers/install-deps.sh` as root');
+    throw new Error('Dovecot\'s POP3 service is missing (Debian package dovecot-pop3d): run `bash host/servers/install-deps.sh` as root');
   }
   const users = (opts.users ?? [{ user: 'sim900', password: 'sim900-pass' }]).slice();
   if (users.length === 0) throw new Error('startDovecot: give at least one user');

@@ -267,7 +267,7 @@ export function listMails(folder: string): string[] {
  * board: the built build/<board>.js instead (SIM900MAIL.mime). sources: the TypeScript sources in Node.
  */
 export async function boardMime(useSources: boolean, board?: string): Promise<{ mime: MimeLib; close(): void; bytes: number }> {
-  if (useSources) return { mime: (await import('../mime')) as any, close() {}, bytes: 0 };
+  if (useSources) return { mime: (await import('../src/mime')) as any, close() {}, bytes: 0 };
   const { loadBundle } = await import('./sandbox');
   if (board) {
     const sb = loadBundle({ board });

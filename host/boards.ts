@@ -1,9 +1,9 @@
 // Finds the board files: every boards/<id>.ts except types.ts is a board, so adding a board is adding one file.
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Board } from '../../boards/types';
+import type { Board } from '../boards/types';
 
-export const ROOT = resolve(__dirname, '..', '..');
+export const ROOT = resolve(__dirname, '..');
 export const BOARDS_DIR = join(ROOT, 'boards');
 
 export function boardIds(): string[] {

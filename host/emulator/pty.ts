@@ -22,7 +22,7 @@ export function socatAvailable(): boolean {
 /** Links a pty at `path` and serves `emu` on it. Resolves once the link exists. */
 export function servePty(emu: Sim900Emulator, path: string, log?: (dir: 'in' | 'out', b: Buffer) => void): Promise<PtyHandle> {
   if (!socatAvailable()) {
-    return Promise.reject(new Error('socat is not installed: run `bash src/host/servers/install-deps.sh` (or apt-get install socat)'));
+    return Promise.reject(new Error('socat is not installed: run `bash host/servers/install-deps.sh` (or apt-get install socat)'));
   }
   let child: ChildProcess | null = null;
   let closing = false;
