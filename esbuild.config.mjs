@@ -1,15 +1,16 @@
-// `npm run build`: one minified bundle per board in build/<board>.js, checked by the Espruino guard and
-// against the board's code budget. Run with tsx loaded (see package.json) so that boards and tools are TS.
-import { buildAll } from './host/bundle.ts';
+// `npm run build`: each board's Storage modules in build/<board>/, checked by the Espruino guard, with their sizes
+// against the board's goals. Run with tsx loaded (see package.json) so that boards and tools are TypeScript.
+import { buildAll, boardModules, goals } from './host/build.ts';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const results = await buildAll(only.length ? only : undefined);
 let failed = 0;
-console.log('board        bytes    budget   use');
 for (const r of results) {
-  const pct = ((100 * r.bytes) / r.budget).toFixed(0).padStart(3);
-  console.log(`${r.board.padEnd(10)} ${String(r.bytes).padStart(7)}  ${String(r.budget).padStart(7)}  ${pct}%  ${r.ok ? 'ok' : 'FAILED'}`);
-  if (!r.ok) {
+  const g = goals(r.board);
+  const over = r.libraryBytes > g.storageBytes;
+  const sizes = Object.keys(r.files).filter((n) => n !== '.bootcde').map((n) => `${n} ${Buffer.byteLength(r.files[n], 'latin1')}`);
+  console.log(`${r.board.id.padEnd(9)} ${String(r.libraryBytes).padStart(6)} bytes of ${g.storageBytes} (${boardModules(r.board).length} modules: ${sizes.join(', ')})${r.problems.length ? ' FAILED' : over ? ' OVER' : ''}`);
+  if (r.problems.length) {
     failed++;
     console.error(r.problems.join('\n'));
   }

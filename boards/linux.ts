@@ -11,9 +11,11 @@ const board: Board = {
   baud: 115200,
   pwrkey: null,
   status: null,
-  rxBufferSize: 4096,
-  budget: { codeBytes: 256 * 1024, jsVars: 20000 },
   button: null,
-  totalJsVars: 40000,
+  rxBufferSize: 2048,
+  // boards/LINUX.py: 'variables': 0 (resizable); 'flash': 256 KB of file-backed fake flash; 64-bit: 17-byte JsVars
+  // when built with a fixed count (VARIABLES=n), as the board demos do
+  espruino: { file: 'LINUX', jsVars: null, storageBytes: 256 * 1024, blockBytes: 17 },
+  features: { pop3: true, mime: true },
 };
 export default board;

@@ -10,9 +10,10 @@ const board: Board = {
   baud: 115200,
   pwrkey: 'D11',
   status: 'D12',
-  rxBufferSize: 1536,
-  budget: { codeBytes: 80 * 1024, jsVars: 1500 },
   button: 'BTN',
-  totalJsVars: 2500,
+  rxBufferSize: 640,
+  // boards/MDBT42Q.py: 'variables': 2950; saved_code: 10 pages x 4096 bytes
+  espruino: { file: 'MDBT42Q', jsVars: 2950, storageBytes: 10 * 4096, blockBytes: 13 },
+  features: { pop3: true, mime: true },
 };
 export default board;

@@ -1,6 +1,6 @@
 import type { Board } from './types';
 
-// Espruino Pico (STM32F401, 384 KB flash, 96 KB RAM). Serial2 on A2/A3 leaves USB and Serial1 free.
+// Espruino Pico (STM32F401CDU6, 384 KB flash, 96 KB RAM). Serial2 on A2/A3 leaves USB and Serial1 free.
 const board: Board = {
   id: 'pico',
   name: 'Espruino Pico',
@@ -10,9 +10,10 @@ const board: Board = {
   baud: 115200,
   pwrkey: 'B3',
   status: 'B4',
-  rxBufferSize: 1536,
-  budget: { codeBytes: 80 * 1024, jsVars: 2200 },
   button: 'BTN',
-  totalJsVars: 5100,
+  rxBufferSize: 640,
+  // boards/PICO_R1_3.py: 'variables': 5100; saved_code: 3 pages x 16384 bytes
+  espruino: { file: 'PICO_R1_3', jsVars: 5100, storageBytes: 3 * 16384, blockBytes: 13 },
+  features: { pop3: true, mime: true },
 };
 export default board;

@@ -2,6 +2,7 @@
 // interpreter (2v29) lacks, so that a bundle which would fail on a board fails the build instead.
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
+import { MISSING_GLOBALS as LACKS_GLOBALS, MISSING_MEMBERS as LACKS_MEMBERS, NATIVES as LACKS_NATIVES } from './espruino-lacks';
 
 export interface Violation {
   construct: string;
@@ -12,27 +13,9 @@ export interface Violation {
   source?: string;
 }
 
-/** Globals that do not exist on Espruino. */
-const MISSING_GLOBALS = new Set([
-  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Symbol', 'Proxy', 'Reflect',
-  'TextEncoder', 'TextDecoder', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'SharedArrayBuffer', 'Atomics',
-  'queueMicrotask', 'structuredClone', 'Buffer',
-]);
-
-/** Static members that do not exist on Espruino, as "Object.member". */
-const MISSING_MEMBERS = new Set([
-  'Array.from', 'Array.of', 'Uint8Array.from', 'Uint8Array.of', 'Object.freeze', 'Object.isFrozen', 'Object.seal',
-  'Object.isSealed', 'Object.preventExtensions', 'Object.getOwnPropertySymbols', 'Object.getOwnPropertyDescriptors',
-  'Object.fromEntries', 'Number.isInteger', 'Number.isSafeInteger', 'Number.EPSILON', 'String.raw', 'Promise.allSettled',
-  'Promise.any', 'Math.fround', 'Math.clz32', 'Math.imul',
-]);
-
-/** Natives that cannot be subclassed on Espruino. */
-const NATIVES = new Set([
-  'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'InternalError', 'Array', 'Object', 'Function',
-  'String', 'Number', 'Boolean', 'Promise', 'RegExp', 'Date', 'ArrayBuffer', 'DataView', 'Uint8Array', 'Int8Array',
-  'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array', 'Uint8ClampedArray',
-]);
+const MISSING_GLOBALS = new Set(LACKS_GLOBALS);
+const MISSING_MEMBERS = new Set(LACKS_MEMBERS);
+const NATIVES = new Set(LACKS_NATIVES);
 
 /** esbuild helpers that reveal the source construct they lower. */
 const ESBUILD_HELPERS: Record<string, string> = {

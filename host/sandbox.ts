@@ -2,21 +2,9 @@
 // globals the project uses and lacks what Espruino lacks (Map, Set, Symbol, Array.from, ...).
 import * as vm from 'node:vm';
 import { readFileSync } from 'node:fs';
-import { bundlePath } from './boards';
+import { builtFiles } from './build';
+import { lacksScript } from './espruino-lacks';
 import { FolderStorage } from './storage';
-
-/** Names removed from the context because Espruino has no such global. */
-const REMOVED_GLOBALS = [
-  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Symbol', 'Proxy', 'Reflect', 'BigInt',
-  'BigInt64Array', 'BigUint64Array', 'SharedArrayBuffer', 'Atomics', 'TextEncoder', 'TextDecoder', 'queueMicrotask',
-  'structuredClone', 'globalThis',
-];
-/** Static members removed, as [object, member]. */
-const REMOVED_MEMBERS: [string, string][] = [
-  ['Array', 'from'], ['Array', 'of'], ['Uint8Array', 'from'], ['Uint8Array', 'of'], ['Object', 'freeze'],
-  ['Object', 'isFrozen'], ['Object', 'seal'], ['Object', 'getOwnPropertySymbols'], ['Object', 'fromEntries'],
-  ['Number', 'isInteger'], ['Number', 'isSafeInteger'], ['String', 'raw'], ['Promise', 'allSettled'], ['Promise', 'any'],
-];
 
 type Listener = (...args: any[]) => void;
 
@@ -114,41 +102,44 @@ export class HostPort extends Emitter {
 }
 
 export interface SandboxOptions {
-  /** board id, for build/<board>.js */
+  /** board id: its Storage files (build/<board>/) are written to Storage first */
   board?: string;
-  /** or an explicit bundle file, or code */
-  bundlePath?: string;
-  code?: string;
   /** folder behind require("Storage"); a fresh temporary one when absent */
   storageDir?: string;
-  /** console.log of the bundle; silent by default */
+  /** run .bootcde (the example app starts from mail.json) as at power-up; default false */
+  boot?: boolean;
+  /** console.log of the board; silent by default */
   log?: (...args: any[]) => void;
   /** extra globals */
   globals?: Record<string, any>;
 }
 
 export interface Sandbox {
-  /** SIM900MAIL, the library the bundle exposes */
-  lib: any;
+  /** require() on the board: a Storage module (s9mail, ...) or "Storage" */
+  require(name: string): any;
   context: vm.Context;
   ports: Record<string, HostPort>;
   storage: FolderStorage;
   pins: Record<string, number>;
+  /** names of the modules in the module cache */
+  cached(): string[];
   /** runs code in the sandbox, like typing it at the board's console */
   run(code: string): any;
-  /** E.on('init') handlers and onInit(), as after a board's power-up */
-  init(): void;
-  /** Espruino-like memory units for what the bundle keeps reachable from its globals */
+  /** runs .bootcde, as at power-up */
+  boot(): void;
+  /** Espruino-like memory units for what the board code keeps reachable from its globals and module cache */
   memory(): { usage: number; total: number; free: number };
   /** stops every timer; the sandbox is dead after this, like a board whose power was cut */
   close(): void;
 }
 
 const PORT_NAMES = ['Serial1', 'Serial2', 'Serial3', 'Serial4', 'USB', 'Bluetooth', 'LoopbackA', 'LoopbackB'];
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-export function loadBundle(opts: SandboxOptions = {}): Sandbox {
-  const code = opts.code ?? readFileSync(opts.bundlePath ?? bundlePath(opts.board ?? 'linux'), 'utf8');
+/**
+ * A board in a Node vm context: Espruino's globals, its Storage (the board's modules written to it), require() of
+ * Storage modules with a module cache and Modules.removeCached, and what Espruino lacks taken away (ESPRUINO_LACKS).
+ */
+export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextTimer = 1;
   let closed = false;
@@ -159,11 +150,16 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
     });
   };
   const storage = new FolderStorage(opts.storageDir);
+  if (opts.board) {
+    const files = builtFiles(opts.board);
+    for (const n of Object.keys(files)) if (storage.read(n) !== files[n]) storage.write(n, files[n]);
+  }
   const ports: Record<string, HostPort> = {};
   for (const n of PORT_NAMES) ports[n] = new HostPort(n, schedule);
   const pins: Record<string, number> = {};
   const E = new Emitter() as any;
   const log = opts.log ?? (() => {});
+  const cache: Record<string, any> = {};
 
   const addTimer = (fn: any, ms: number, repeat: boolean, args: any[]): number => {
     const id = nextTimer++;
@@ -175,12 +171,15 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
     timers.set(id, repeat ? setInterval(run, Math.max(0, ms || 0)) : setTimeout(run, Math.max(0, ms || 0)));
     return id;
   };
-  const clearTimer = (id: any): void => {
-    const t = timers.get(id);
+  const clearTimer = (...a: any[]): void => {
+    // Espruino: clearTimeout(undefined) throws; clearTimeout() clears every timer
+    if (a.length && a[0] === undefined) throw new Error('clearTimeout(undefined) not allowed. Use clearTimeout() instead');
+    if (!a.length) return [...timers.keys()].forEach((id) => clearTimer(id));
+    const t = timers.get(a[0]);
     if (t) {
       clearTimeout(t);
       clearInterval(t);
-      timers.delete(id);
+      timers.delete(a[0]);
     }
   };
 
@@ -204,13 +203,9 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
       }, total);
     },
     pinMode: () => {},
+    setWatch: () => 1,
     btoa: (s: string) => Buffer.from(String(s), 'latin1').toString('base64'),
-    atob: (s: string) => {
-      const clean = String(s).replace(/[^A-Za-z0-9+/=]/g, '');
-      if (/[^A-Za-z0-9+/]/.test(clean.replace(/=+$/, ''))) throw new Error('Invalid base64');
-      void BASE64;
-      return Buffer.from(clean, 'base64').toString('latin1');
-    },
+    atob: (s: string) => Buffer.from(String(s).replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1'),
     process: {
       version: '2v29',
       env: { VERSION: '2v29', BOARD: 'SANDBOX' },
@@ -218,7 +213,23 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
     },
     require: (name: string) => {
       if (name === 'Storage') return storage.api;
-      throw new Error(`Module ${name} not found`);
+      if (name in cache) return cache[name];
+      const code = storage.read(name);
+      if (code === undefined) throw new Error(`Module ${name} not found`);
+      const module = vm.runInContext('({exports: {}})', context);
+      vm.runInContext(`(function (exports, module) {\n${code}\n})`, context, { filename: name })(module.exports, module);
+      return (cache[name] = module.exports);
+    },
+    Modules: {
+      removeCached: (name: string) => {
+        delete cache[name];
+      },
+      addCached: (name: string, code: any) => {
+        const module = vm.runInContext('({exports: {}})', context);
+        (typeof code === 'function' ? code : vm.runInContext(`(function (exports, module) {\n${code}\n})`, context))(module.exports, module);
+        cache[name] = module.exports;
+      },
+      getCached: () => Object.keys(cache),
     },
     E,
   };
@@ -246,29 +257,7 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
   E.reboot = () => {
     throw new Error('E.reboot() called in the sandbox');
   };
-
-  vm.runInContext(
-    REMOVED_GLOBALS.map((g) => `delete globalThis.${g};`).join('') +
-      REMOVED_MEMBERS.map(([o, m]) => `Object.defineProperty(${o}, ${JSON.stringify(m)}, { value: undefined, configurable: true, writable: true });`).join(''),
-    context,
-  );
-  // Espruino 2v29's String.indexOf also reports a match where only the start of the needle fits at the end of
-  // the string ("xy".indexOf("y ") is 1, "abc\r".indexOf("\r\n.") is 3), unless the needle is longer than the
-  // whole string. Measured on the interpreter's Linux port; reproduced here so that tests see it.
-  vm.runInContext(
-    `(function () {
-      var native = String.prototype.indexOf;
-      Object.defineProperty(String.prototype, 'indexOf', { configurable: true, writable: true, value: function (needle, from) {
-        var s = String(this), n = String(needle), r = native.call(s, n, from);
-        if (r >= 0 || n.length <= 1 || n.length > s.length) return r;
-        for (var i = Math.max(from | 0, s.length - n.length + 1); i < s.length; i++)
-          if (native.call(n, s.slice(i)) === 0) return i;
-        return -1;
-      } });
-    })();`,
-    context,
-  );
-  vm.runInContext(code, context, { filename: opts.bundlePath ?? `build/${opts.board ?? 'linux'}.js` });
+  vm.runInContext(lacksScript(), context);
 
   const intrinsics: object[] = vm.runInContext('[Object.prototype, Array.prototype, Function.prototype, Uint8Array.prototype, String.prototype]', context);
   function memory(): { usage: number; total: number; free: number } {
@@ -278,20 +267,22 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
       if (k in BUILTIN_KEYS) continue;
       usage += 1 + countVars(sandbox[k], seen);
     }
+    for (const k of Object.keys(cache)) usage += 1 + countVars(cache[k], seen);
     const total = 40000;
     return { usage, total, free: total - usage };
   }
 
-  return {
-    lib: sandbox.SIM900MAIL,
+  const sb: Sandbox = {
+    require: (name: string) => sandbox.require(name),
     context,
     ports,
     storage,
     pins,
+    cached: () => Object.keys(cache),
     run: (src: string) => vm.runInContext(src, context),
-    init: () => {
-      E.emit('init');
-      if (typeof sandbox.onInit === 'function') sandbox.onInit();
+    boot: () => {
+      const code = storage.read('.bootcde');
+      if (code !== undefined) vm.runInContext(code, context, { filename: '.bootcde' });
     },
     memory,
     close: () => {
@@ -301,12 +292,14 @@ export function loadBundle(opts: SandboxOptions = {}): Sandbox {
       E.emit('kill');
     },
   };
+  if (opts.boot) sb.boot();
+  return sb;
 }
 
 const BUILTIN_KEYS: Record<string, 1> = {
   console: 1, print: 1, setTimeout: 1, setInterval: 1, clearTimeout: 1, clearInterval: 1, getTime: 1,
   digitalWrite: 1, digitalRead: 1, digitalPulse: 1, pinMode: 1, btoa: 1, atob: 1, process: 1, require: 1, E: 1,
-  global: 1, Serial1: 1, Serial2: 1, Serial3: 1, Serial4: 1, USB: 1, Bluetooth: 1, LoopbackA: 1, LoopbackB: 1,
+  global: 1, Modules: 1, setWatch: 1, Serial1: 1, Serial2: 1, Serial3: 1, Serial4: 1, USB: 1, Bluetooth: 1, LoopbackA: 1, LoopbackB: 1,
 };
 
 /**

@@ -1,173 +1,125 @@
-// Inbox polling: every N minutes log in to POP3, hand each mail not seen before (by UIDL, remembered in Storage)
-// through the streaming MIME reader to a handler, delete it after handling when asked, log out.
-// The MIME reader is passed in (SIM900MAIL.mime.MimeReader) so that boards without it do not carry it.
+// Inbox polling (Storage module "s9inbox", loaded for a poll): log in to POP3, hand each mail not seen before (by
+// UIDL, remembered in the Storage file "inseen") through the streaming MIME reader to app.onMail (or the 'mail'
+// event), delete it after handling when the configuration says so, log out.
 import type { MailError } from '../errors';
-import type { Mailer } from '../mail/mailer';
+import type { App } from './app';
+import { drop } from './app';
 
+const SEEN = 'inseen';
+
+/** What a handler gets for each new mail. */
 export interface InboxMessage {
   uid: string;
   n: number;
   size: number;
+  /** the MIME reader's headers: subject, from, to, cc, date, messageId, ... */
   headers: any;
+  /** text parts: {type, charset, text, truncated, ...} */
   texts: any[];
   /** attachments saved to Storage: {name, type, file, size} (the file holds `size` bytes from offset 0) */
   attachments: { name: string; type: string; file: string; size: number }[];
   flags: string[];
 }
 
-export interface InboxOptions {
-  /** the MimeReader class of the bundle (SIM900MAIL.mime.MimeReader) */
-  MimeReader: any;
-  storage: any;
-  /** (message, done) — call done() when handled (done(err) keeps it for the next poll) */
-  handler: (msg: InboxMessage, done: (err?: any) => void) => void;
-  /** delete a mail from the server once handled */
-  deleteAfter?: boolean;
-  /** poll period in ms (default 10 min); 0: only when poll() is called */
-  every?: number;
-  /** save attachments to Storage as "in<k>" files (default true) */
-  saveAttachments?: boolean;
-  /** bytes of text kept per text part */
-  maxText?: number;
-  /** how many uids to remember (default 50) */
-  remember?: number;
-  onProgress?: (received: number, total: number) => void;
-}
-
-const SEEN = 'inseen';
-
-export class Inbox {
-  mail: Mailer;
-  opts: InboxOptions;
-  timer: any;
-  busy: boolean;
-
-  constructor(mail: Mailer, opts: InboxOptions) {
-    this.mail = mail;
-    this.opts = opts;
-    this.timer = null;
-    this.busy = false;
-  }
-
-  start(): void {
-    const self = this;
-    const every = this.opts.every === undefined ? 600000 : this.opts.every;
-    if (every > 0) this.timer = setInterval(() => self.poll(() => {}), every);
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  seen(): string[] {
-    const s = this.opts.storage.readJSON(SEEN, true);
-    return s && s.length !== undefined ? s : [];
-  }
-
-  remember(uid: string): void {
-    const list = this.seen();
-    list.push(uid);
-    const max = this.opts.remember || 50;
-    while (list.length > max) list.shift();
-    this.opts.storage.writeJSON(SEEN, list);
-  }
-
-  /** One poll: (err, number of mails handled). */
-  poll(cb: (err: MailError | null, handled?: number) => void): void {
-    if (this.busy) return cb(null, 0);
-    this.busy = true;
-    const self = this;
-    const m = this.mail;
-    const finish = (err: MailError | null, n?: number): void => {
-      m.pop3Logout((e2: MailError | null) => {
-        self.busy = false;
-        cb(err || e2, n);
-      });
+/**
+ * One poll with the app's shared client: cb(err, number of mails handled). The configuration's "inbox" says
+ * deleteAfter, saveAttachments (default true), maxText (bytes kept per text part, default 2048), remember (uids kept,
+ * default 50).
+ */
+export function poll(app: App, cb: (err: MailError | null, handled?: number) => void): void {
+  const o = app.cfg().inbox || {};
+  const S = require('Storage');
+  let box: any = null;
+  let handled = 0;
+  const fin = function (e: any) {
+    const done = function (e2?: any) {
+      app.unuse_();
+      drop(['s9inbox']);
+      if (!app.busy) drop(['s9box']);
+      cb(e || e2 || null, handled);
     };
-    m.pop3Login(undefined, (err: MailError | null) => {
-      if (err) {
-        self.busy = false;
-        return cb(err);
-      }
-      m.pop3Uidl((e1: MailError | null, list?: { n: number; uid: string }[]) => {
-        if (e1) return finish(e1);
-        const seen = self.seen();
-        const todo: { n: number; uid: string }[] = [];
-        for (const e of list!) if (seen.indexOf(e.uid) < 0) todo.push(e);
-        let i = 0;
-        let handled = 0;
-        const next = (e2?: MailError | null): void => {
-          if (e2) return finish(e2, handled);
-          if (i >= todo.length) return finish(null, handled);
-          const item = todo[i++];
-          self.fetch(item.n, item.uid, (e3, msg) => {
-            if (e3) return finish(e3, handled);
-            self.opts.handler(msg!, (herr?: any) => {
-              if (herr) return next(null);
+    if (box) box.logout(done);
+    else done();
+  };
+  app.use_(function (e: any, m: any) {
+    if (e) return fin(e);
+    m.pop3Login(function (e1: any, b: any) {
+      if (e1) return fin(e1);
+      box = b;
+      b.uidl(function (e2: any, list: any[]) {
+        if (e2) return fin(e2);
+        const seen: string[] = S.readJSON(SEEN, true) || [];
+        const todo = list.filter(function (x) {
+          return seen.indexOf(x.uid) < 0;
+        });
+        (function next(e3?: any): void {
+          const item = todo.shift();
+          if (e3 || !item) return fin(e3);
+          fetch(app, b, item.n, item.uid, o, function (e4: any, msg: any) {
+            if (e4) return fin(e4);
+            const handler = app.onMail || function (m2: any, done: () => void) {
+              app.emit('mail', m2);
+              done();
+            };
+            handler(msg, function (herr?: any) {
+              if (herr) return next();
               handled++;
-              self.remember(item.uid);
-              if (!self.opts.deleteAfter) return next(null);
-              m.pop3Delete(item.n, next);
+              const s: string[] = S.readJSON(SEEN, true) || [];
+              s.push(item.uid);
+              while (s.length > (o.remember || 50)) s.shift();
+              S.writeJSON(SEEN, s);
+              if (o.deleteAfter) b.delete(item.n, next);
+              else next();
             });
           });
-        };
-        next(null);
+        })();
       });
     });
-  }
+  });
+}
 
-  /** Retrieves message n through the MIME reader; attachments go to Storage piece by piece. */
-  fetch(n: number, uid: string, cb: (err: MailError | null, msg?: InboxMessage) => void): void {
-    const self = this;
-    const st = this.opts.storage;
-    const m = this.mail;
-    m.pop3Size(n, (e0: MailError | null, size?: number) => {
-      if (e0) return cb(e0);
-      const msg: InboxMessage = { uid: uid, n: n, size: size!, headers: null, texts: [], attachments: [], flags: [] };
-      let file = '';
-      let at = 0;
-      let received = 0;
-      const save = self.opts.saveAttachments !== false;
-      const reader = new self.opts.MimeReader({
-        maxText: self.opts.maxText || 2048,
-        onHeaders: (h: any) => {
-          if (!msg.headers) msg.headers = h;
-        },
-        onText: (t: any) => {
-          msg.texts.push(t);
-        },
-        onAttachmentStart: (info: any) => {
-          at = 0;
-          file = '';
-          if (!save) return;
-          file = 'in' + msg.attachments.length + (uid.length > 20 ? uid.substr(uid.length - 20) : uid);
-          file = file.substr(0, 28);
-          msg.attachments.push({ name: info.name, type: info.type, file: file, size: 0 });
-        },
-        onAttachmentData: (chunk: string) => {
-          // a decoded attachment is never larger than the message that carries it: the first write reserves that
-          if (file) st.write(file, chunk, at, at === 0 ? size! : undefined);
-          at += chunk.length;
-        },
-        onAttachmentEnd: (end: any) => {
-          if (file) msg.attachments[msg.attachments.length - 1].size = end.size;
-        },
-      });
-      m.pop3Retrieve(
-        n,
-        (chunk: string) => {
-          received += chunk.length;
-          reader.write(chunk);
-          if (self.opts.onProgress) self.opts.onProgress(received, size!);
-        },
-        (err: MailError | null) => {
-          if (err) return cb(err);
-          reader.end();
-          msg.flags = reader.flags || [];
-          cb(null, msg);
-        },
-      );
+/** Retrieves message n through the MIME reader; attachments go to Storage piece by piece. */
+function fetch(app: App, b: any, n: number, uid: string, o: any, cb: (e: any, msg?: InboxMessage) => void): void {
+  const S = require('Storage');
+  b.size(n, function (e0: any, size: number) {
+    if (e0) return cb(e0);
+    const msg: InboxMessage = { uid: uid, n: n, size: size, headers: null, texts: [], attachments: [], flags: [] };
+    let file = '';
+    let at = 0;
+    let got = 0;
+    const reader = new (require('s9mime').MimeReader)({
+      maxText: o.maxText || 2048,
+      onHeaders: function (h: any) {
+        if (!msg.headers) msg.headers = h;
+      },
+      onText: function (t: any) {
+        msg.texts.push(t);
+      },
+      onAttachmentStart: function (info: any) {
+        at = 0;
+        file = '';
+        if (o.saveAttachments === false) return;
+        file = ('in' + msg.attachments.length + uid.substr(Math.max(0, uid.length - 20))).substr(0, 28);
+        msg.attachments.push({ name: info.name, type: info.type, file: file, size: 0 });
+      },
+      onAttachmentData: function (chunk: string) {
+        // a decoded attachment is never larger than the message that carries it: the first write reserves that
+        if (file) S.write(file, chunk, at, at ? undefined : size);
+        at += chunk.length;
+      },
+      onAttachmentEnd: function (end: any) {
+        if (file) msg.attachments[msg.attachments.length - 1].size = end.size;
+      },
     });
-  }
+    b.retrieve(n, function (chunk: string) {
+      got += chunk.length;
+      reader.write(chunk);
+      app.emit('progress', 'in', [got, size]);
+    }, function (e: any) {
+      if (e) return cb(e);
+      reader.end();
+      msg.flags = reader.flags || [];
+      cb(null, msg);
+    });
+  });
 }

@@ -1,15 +1,28 @@
-// The email client users call: require(...).connect(serial, options) in Espruino style. Methods take a node-style
-// callback (err, result) and return a Promise when the callback is left out.
-import { AtEngine, type Command, type Result } from '../at/engine';
+// The e-mail client (Storage module "s9mail"), Espruino module style:
+//   var mail = require("s9mail").connect(Serial2, {apn: "internet", smtp: {...}, from: {...}});
+//   mail.sendMail({to: "ops@example.org", subject: "Door open", body: "Door 2"}, function (err, res) {});
+// Every method takes a node-style callback (err, result) last and, without one, returns a Promise.
+//
+// Every command of the manual goes through one generic call (call/get/set/test) driven by the command table
+// (table.ts, in Storage as "s9cmd"): one encoder for every write form, one decoder for every read and test form and
+// for every final result. Sequences (prepare, bearer, send, log-in) are step lists run by run() below. Sending and
+// POP3 live in their own Storage modules ("s9smtp", "s9pop3"), loaded when a job needs them and dropped after.
+import { err, bad, type MailError } from '../errors';
 import { intParam, quote } from '../at/params';
-import { mailError, type MailError } from '../errors';
-import { fields, maxOf, minOf, num, payload, str, type Field } from './parse';
-import { pop3Error } from './codes';
+import { fields, payload, type Field } from './parse';
+import type { Engine, Command } from '../at/engine';
+
+// what the other modules of the library take from this one (an import of this file is require("s9mail") there)
+export { err, bad, isMailError } from '../errors';
+export { quote, hex, scan, intParam, promptText } from '../at/params';
+export { fields, payload } from './parse';
+
+const Storage = require('Storage');
 
 export type Callback<T> = (err: MailError | null, result?: T) => void;
 
 export interface MailOptions {
-  /** bearer profile used for email (AT+EMAILCID), 1-3; default 1 */
+  /** bearer profile used for e-mail (AT+EMAILCID), 1-3; default 1 */
   cid?: number;
   /** GPRS access point of the SIM's operator, and its user and password if it needs them */
   apn?: string;
@@ -19,495 +32,511 @@ export interface MailOptions {
   emailTimeout?: number;
   smtp?: { host: string; port?: number; user?: string; password?: string };
   pop3?: { host: string; port?: number; user: string; password: string };
-  from?: { address: string; name?: string };
+  from?: any;
   /** body entry: 'sim900' (AT+SMTPBODY, "> " prompt, Ctrl-Z), 'sim800' (AT+SMTPBODY=<len>, DOWNLOAD), 'auto' */
-  dialect?: 'sim900' | 'sim800' | 'auto';
+  dialect?: string;
   /** when SMTP and POP3 would overlap: 'wait' for the other to end (default) or 'refuse' with E_BUSY */
-  busy?: 'wait' | 'refuse';
+  busy?: string;
   /** the module keeps server, sender, recipients and subject after a send (FACTS 5.2 says it does not) */
   keepsSettings?: boolean;
-  /** receive ring buffer size of the AT engine in bytes */
+  /** receive buffer of the AT engine in bytes (the board's rxBufferSize) */
   rxBufferSize?: number;
   /** an AT engine already running on the serial port */
-  engine?: AtEngine;
+  engine?: Engine;
 }
 
-/** What the =? forms report, keyed by command name without "AT+": the fields of each answer. */
-export type Limits = Record<string, Field[]>;
+/** What the =? forms report: command name (without AT+) -> its fields. */
+export type Limits = { [name: string]: Field[] };
 
-/** Settings the module holds after a send (AT+EMAILCID, AT+EMAILTO, AT+SMTPCS): the rest is reset (FACTS 5.2). */
-const PERSISTENT: Record<string, 1> = { EMAILCID: 1, EMAILTO: 1, SMTPCS: 1 };
+export const BEARER_STATES = ['connecting', 'connected', 'closing', 'closed'];
 
-export const BEARER_STATUS = ['connecting', 'connected', 'closing', 'closed'];
+/** A step of a sequence: does its work and calls next(err, value) once (or throws). */
+export type Step = (x: any, next: (e?: any, v?: any) => void, prev?: any) => void;
 
-interface Waiter {
-  kind: string;
-  fn: () => void;
+/** The callback itself, or one that settles the Promise it carries as .p (the one Promise mechanism). */
+export function later(cb?: any): any {
+  if (cb) return cb;
+  let f: any;
+  const p = new Promise(function (res, rej) {
+    f = function (e: any, r: any) {
+      e ? rej(e) : res(r);
+    };
+  });
+  f.p = p;
+  return f;
 }
 
-export class Sim900Mail {
-  at: AtEngine;
+/**
+ * Runs `steps` in order on the context `x`: each gets (x, next, value of the step before). The first error (passed
+ * or thrown) ends the run; cb gets (err) or (null, x.res). Returns a Promise when cb is left out.
+ */
+export function run(steps: Step[], x: any, cb?: any): any {
+  cb = later(cb);
+  let i = 0;
+  let over = false;
+  function next(e?: any, v?: any): void {
+    if (over) return;
+    if (e || i == steps.length) {
+      over = true;
+      return cb(e || null, e ? undefined : x.res);
+    }
+    try {
+      steps[i++](x, next, v);
+    } catch (t) {
+      if (over) throw t;
+      next(t);
+    }
+  }
+  next();
+  return cb.p;
+}
+
+/** The row of the command table for `name` split at spaces: [NAME, flags, param...], or undefined. */
+export function row(name: string): string[] | undefined {
+  const t = Storage.read('s9cmd');
+  const i = t.indexOf('\n' + name + ' ');
+  if (i >= 0 && /^[A-Z0-9]+$/.test(name)) return t.substring(i + 1, t.indexOf('\n', i + 1)).split(' ');
+}
+
+/** The typed error of result code `n` of +SMTPSEND (kind 'S') or +POP3IN/+POP3OUT ('P'). */
+export function codeError(kind: string, n: number, command: string): MailError {
+  const t = Storage.read('s9cmd');
+  let i = t.indexOf('\n' + kind + n + ' ');
+  if (i < 0) i = t.indexOf('\n*' + n + ' ');
+  const w = kind == 'S' ? 'SMTP' : 'POP3';
+  const r = i < 0 ? ['', 'UNKNOWN', 'unknown result code'] : t.substring(i + 1, t.indexOf('\n', i + 1)).split(' ');
+  return err('E_' + w + '_' + r[1], command + ': ' + r.slice(2).join(' ').replace('%', w) + ' (' + n + ')', { result: n, command: command });
+}
+
+export class Mail {
+  at: Engine;
   opts: MailOptions;
-  /** setting key -> the exact command line the module last accepted for it */
-  held: Record<string, string>;
-  limits: Limits | null;
+  /** 'sim900' or 'sim800' once known ('' until the first body) */
+  dialect: string;
   /** true when the bearer is known open, false when known closed, null when unknown */
   bearerUp: boolean | null;
-  /** 'smtp' or 'pop3' while one of them runs: the module does not do both at once */
+  /** 'smtp' or 'pop3' while one runs: the module does not do both at once */
   session: string | null;
-  dialect: string;
-  /** commands written since connect, for the round-trip benchmark */
+  /** commands written since connect */
   commands: number;
-  /** why the module ended the last POP3 session, if it did so on its own */
-  pop3Lost: MailError | null;
-  private waiters: Waiter[];
-  private handlers: Record<string, ((arg?: any) => void)[]>;
+  /** setting key -> the exact command line the module holds for it */
+  held_: { [key: string]: string };
+  lim_: Limits | null;
+  wait_: any[];
+  ev_: { [ev: string]: ((a?: any) => void)[] };
+  /** why the module ended the last POP3 session on its own, if it did */
+  lost_: MailError | null;
 
-  constructor(serial: any, opts: MailOptions) {
-    this.opts = opts || {};
-    this.at = this.opts.engine || new AtEngine(serial, { rxBufferSize: this.opts.rxBufferSize || 2048 });
-    this.held = {};
-    this.limits = null;
-    this.bearerUp = null;
-    this.session = null;
-    this.dialect = this.opts.dialect && this.opts.dialect !== 'auto' ? this.opts.dialect : '';
+  constructor(serial: any, opts?: MailOptions) {
+    const o = (this.opts = opts || {});
+    const at = (this.at = o.engine || require('s9at').connect(serial, { rxBufferSize: o.rxBufferSize }));
+    this.dialect = o.dialect == 'sim800' || o.dialect == 'sim900' ? o.dialect : '';
+    this.bearerUp = this.session = this.lim_ = this.lost_ = null;
     this.commands = 0;
-    this.pop3Lost = null;
-    this.waiters = [];
-    this.handlers = {};
+    this.held_ = {};
+    this.wait_ = [];
+    this.ev_ = {};
     const self = this;
-    this.at.urc('+SAPBR ', (line: string) => {
-      if (line.indexOf('DEACT') < 0) return;
-      self.bearerUp = false;
-      self.emit('deact', parseInt(line.substr(7), 10));
-    });
-    // the module ended the POP3 session on its own (bearer lost, server gone, unread data timed out)
-    this.at.urc('+POP3OUT:', (line: string) => {
-      if (self.session !== 'pop3') return;
-      const code = parseInt(line.substr(10), 10);
-      self.pop3Lost = code === 1 ? null : pop3Error(code, 'POP3 session');
-      self.release('pop3');
-      self.emit('pop3out', code);
-    });
-    // a send result nobody waits for (an older send, e.g. from before the board restarted): the module has
-    // dropped its mail settings
-    this.at.urc('+SMTPSEND:', (line: string) => {
-      self.sent(true);
-      self.emit('smtpsend', parseInt(line.substr(11), 10));
-    });
-    this.at.urc('RING', () => self.emit('ring'));
-    this.at.urc('+CMTI:', (line: string) => self.emit('sms', line));
-    this.at.urc('UNDER-VOLTAGE', (line: string) => self.emit('power', line));
-    this.at.urc('OVER-VOLTAGE', (line: string) => self.emit('power', line));
-    this.at.onReset(() => self.forget());
-  }
-
-  // ---- events: 'deact' (bearer released by the network), 'reset' (module restarted), 'ring', 'sms', 'power' ----
-
-  on(event: string, fn: (arg?: any) => void): this {
-    (this.handlers[event] = this.handlers[event] || []).push(fn);
-    return this;
-  }
-
-  off(event: string, fn: (arg?: any) => void): this {
-    const list = this.handlers[event];
-    if (list) this.handlers[event] = list.filter((f) => f !== fn);
-    return this;
-  }
-
-  emit(event: string, arg?: any): void {
-    const list = this.handlers[event];
-    if (list) for (const fn of list) fn(arg);
-  }
-
-  /** The module restarted: it holds none of our settings, no bearer, no session. */
-  forget(): void {
-    this.held = {};
-    this.bearerUp = null;
-    this.session = null;
-    this.emit('reset');
-    this.wake();
-  }
-
-  // ---- commands ----
-
-  /** Sends one command line; `extra` adds finals, prompts, counted data ... (see the engine's Command). */
-  exec(line: string, extra: any, cb: Callback<Result>): void {
-    const cmd: Command = extra || ({} as Command);
-    cmd.line = line;
-    this.commands++;
-    this.at.send(cmd, cb);
-  }
-
-  /** A setting: sent only when the module does not already hold exactly this line. */
-  setting(key: string, line: string, cb: Callback<boolean>): void {
-    if (this.held[key] === line) {
-      cb(null, false);
-      return;
-    }
-    const self = this;
-    this.exec(line, null, (err) => {
-      if (err) {
-        delete self.held[key];
-        cb(err);
-        return;
-      }
-      self.held[key] = line;
-      cb(null, true);
-    });
-  }
-
-  /**
-   * After a send the module drops server, auth, sender, recipients, subject, body and attachment (FACTS 5.2),
-   * so they are sent again. Recipient counts stay: whether or not the module really emptied its lists, a list
-   * is cleared before a shorter one is written, so no stale recipient survives at a higher index.
-   */
-  sent(unknown?: boolean): void {
-    if (this.opts.keepsSettings && !unknown) return;
-    // the bearer profile (AT+SAPBR=3) is no mail setting: it stays
-    for (const k of Object.keys(this.held)) if (!PERSISTENT[k] && k.indexOf('RMAX') !== 0 && k.indexOf('SAPBR') !== 0) delete this.held[k];
-  }
-
-  /** Runs a read form "AT+X?" and returns the fields of its "+X:" line. */
-  read(name: string, cb: Callback<Field[]>): void {
-    this.exec('AT+' + name + '?', { prefix: '+' + name + ':' }, (err, res) => {
-      if (err) return cb(err);
-      const line = res!.lines[0];
-      if (line === undefined) return cb(mailError('ProtocolError', 'E_PROTOCOL', `AT+${name}? gave no +${name}: line`));
-      cb(null, fields(payload(line, '+' + name)));
-    });
-  }
-
-  /** Runs a test form "AT+X=?" and returns the fields of its "+X:" line ([] when it answers only OK). */
-  test(name: string, cb: Callback<Field[]>): void {
-    this.exec('AT+' + name + '=?', { prefix: '+' + name + ':' }, (err, res) => {
-      if (err) return cb(err);
-      const line = res!.lines[0];
-      cb(null, line === undefined ? [] : fields(payload(line, '+' + name)));
-    });
-  }
-
-  /** Any test form "AT+<name>=?" of the manual, e.g. testForm('POP3READ') -> [[1, 1460]]. */
-  testForm(name: string, cb?: Callback<Field[]>): any {
-    if (!cb) return promised(this, this.testForm, [name]);
-    if (!/^[A-Z0-9]+$/.test(name)) return cb(mailError('ParameterError', 'E_PARAM', 'testForm: not a command name: ' + name));
-    this.test(name, cb);
-  }
-
-  /**
-   * The maxima and ranges the module reports in the =? forms of the email commands, queried once and kept:
-   * every later value is checked against them before it is written.
-   */
-  queryLimits(cb?: Callback<Limits>): any {
-    if (!cb) return promised(this, this.queryLimits, []);
-    if (this.limits) return cb(null, this.limits);
-    const names = ['EMAILCID', 'EMAILTO', 'SMTPSRV', 'SMTPAUTH', 'SMTPFROM', 'SMTPRCPT', 'SMTPSUB', 'SMTPBODY', 'SMTPFILE', 'SMTPCS', 'POP3SRV'];
-    const out: Limits = {};
-    const self = this;
-    let i = 0;
-    const next = (err: MailError | null, f?: Field[]): void => {
-      if (err) return cb(err);
-      if (i > 0) out[names[i - 1]] = f!;
-      if (i === names.length) {
-        self.limits = out;
-        return cb(null, out);
-      }
-      self.test(names[i++], next);
+    at.onReset = function (l: string) {
+      // the module restarted: it holds none of our settings, no bearer, no session
+      self.held_ = {};
+      self.bearerUp = self.session = null;
+      self.emit('reset', l);
+      self.wake_();
     };
-    next(null);
+    at.onLine = function (l: string) {
+      self.urc_(l);
+    };
   }
 
-  /** A limit from the =? answers: limit('SMTPSUB', 0) is the subject's maximum length. */
-  limit(name: string, index: number, fallback: number): number {
-    const f = this.limits && this.limits[name];
-    const v = f ? maxOf(f[index]) : NaN;
-    return isNaN(v) ? fallback : v;
+  // ---- events: 'urc' (any unsolicited line), 'deact', 'reset', 'ring', 'sms', 'power', 'pop3out', 'smtpsend'
+
+  on(ev: string, fn: (a?: any) => void): Mail {
+    (this.ev_[ev] = this.ev_[ev] || []).push(fn);
+    return this;
   }
 
-  limitMin(name: string, index: number, fallback: number): number {
-    const f = this.limits && this.limits[name];
-    const v = f ? minOf(f[index]) : NaN;
-    return isNaN(v) ? fallback : v;
+  off(ev: string, fn: (a?: any) => void): Mail {
+    const l = this.ev_[ev] || [];
+    const i = l.indexOf(fn);
+    if (i >= 0) l.splice(i, 1);
+    return this;
   }
 
-  // ---- SMTP and POP3 never at once ----
+  emit(ev: string, a?: any): void {
+    const l = this.ev_[ev];
+    if (l) for (let i = 0; i < l.length; i++) l[i](a);
+  }
 
-  /** Takes the module for `kind` ('smtp' or 'pop3'); waits or refuses while the other runs. */
-  acquire(kind: string, cb: Callback<void>): void {
-    if (this.session === null || this.session === kind) {
-      this.session = kind;
-      return cb(null);
+  /** An unsolicited line nobody claimed. */
+  urc_(l: string): void {
+    const n = parseInt(l.substr(l.indexOf(':') + 1), 10);
+    if (!l.indexOf('+SAPBR ') && l.indexOf('DEACT') > 0) {
+      this.bearerUp = false;
+      this.emit('deact', parseInt(l.substr(7), 10));
+    } else if (!l.indexOf('+POP3OUT:')) {
+      // the module ended the POP3 session (bearer lost, server gone, unread data timed out)
+      if (this.session == 'pop3') {
+        this.lost_ = n == 1 ? null : codeError('P', n, 'POP3 session');
+        this.release_('pop3');
+      }
+      this.emit('pop3out', n);
+    } else if (!l.indexOf('+SMTPSEND:')) {
+      // a send result nobody waits for (e.g. from before the board restarted): the module dropped its settings
+      this.sent_(true);
+      this.emit('smtpsend', n);
+    } else if (l == 'RING') this.emit('ring');
+    else if (!l.indexOf('+CMTI:')) this.emit('sms', l);
+    else if (/VOLTAGE/.test(l)) this.emit('power', l);
+    this.emit('urc', l);
+  }
+
+  // ---- the generic call
+
+  /**
+   * Writes one command line (engine options in `c`, e.g. a prompt or finals) and counts it. With `key`, the line is
+   * a setting: not written while the module holds exactly it (cb(null) at once), remembered once accepted.
+   */
+  cmd_(line: string, c: any, cb: (e: MailError | null, c?: Command) => void, key?: string): void {
+    const held = this.held_;
+    if (key) {
+      if (held[key] == line) return cb(null);
+      delete held[key];
     }
-    if (this.opts.busy === 'refuse')
-      return cb(mailError('BusyError', 'E_BUSY', `the module is busy with ${this.session.toUpperCase()}; SIM900 cannot run SMTP and POP3 at once`));
-    const self = this;
-    this.waiters.push({ kind: kind, fn: () => self.acquire(kind, cb) });
-  }
-
-  release(kind: string): void {
-    if (this.session !== kind) return;
-    this.session = null;
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiters.shift();
-    if (w) w.fn();
-  }
-
-  // ---- email settings: AT+EMAILCID and AT+EMAILTO in all forms ----
-
-  setCid(cid: number, cb?: Callback<boolean>): any {
-    if (!cb) return promised(this, this.setCid, [cid]);
-    const self = this;
-    this.queryLimits((err) => {
-      if (err) return cb(err);
-      const p = param(() => intParam(cid, self.limitMin('EMAILCID', 0, 1), self.limit('EMAILCID', 0, 3), 'cid'));
-      if (p instanceof Error) return cb(p);
-      self.setting('EMAILCID', 'AT+EMAILCID=' + p, cb);
+    c = c || {};
+    c.line = line;
+    this.commands++;
+    this.at.send(c, function (e, d) {
+      if (key && !e) held[key] = line;
+      cb(e, d);
     });
   }
 
-  getCid(cb?: Callback<number>): any {
-    if (!cb) return promised(this, this.getCid, []);
-    this.read('EMAILCID', (err, f) => (err ? cb(err) : cb(null, num(f![0]))));
+  /** A limit from the =? answers: field `i` of `name`; its maximum, or its minimum with min. */
+  limit_(name: string, i: number, dflt: number, min?: boolean): number {
+    const f: any = this.lim_ && this.lim_[name] ? this.lim_[name][i] : undefined;
+    const v = typeof f == 'number' ? (min ? NaN : f) : f && f.length ? f[min ? 0 : f.length - 1] : NaN;
+    return v >= 0 ? v : dflt;
   }
 
-  setEmailTimeout(seconds: number, cb?: Callback<boolean>): any {
-    if (!cb) return promised(this, this.setEmailTimeout, [seconds]);
+  /**
+   * "AT+NAME=v1,v2..." for the write form: each value checked and encoded as its param in the command table says,
+   * against the module's =? limits once known (lengths are not checked before: `early`). Throws E_PARAM.
+   */
+  line_(name: string, values: any, early?: boolean): string {
+    const r = row(name);
+    if (!r) throw bad('command', 'unknown command ' + name);
+    if (!(values instanceof Array)) values = [values];
+    const out: string[] = [];
+    for (let i = 0; i < values.length && values[i] !== undefined; i++) {
+      const p = r[i + 2];
+      if (!p) throw bad(name, 'takes at most ' + i + ' values');
+      const what = name + ' ' + p.split(':')[0];
+      const t = p.split(':')[1];
+      const d = t.substr(1).split('-');
+      if (t.charAt(0) == 'i') out.push(intParam(values[i], this.limit_(name, i, +d[0], true), this.limit_(name, i, +d[1]), what));
+      else out.push(quote(values[i], early ? 1e9 : this.limit_(name, i, +d[0]), what));
+    }
+    return 'AT+' + name + (out.length ? '=' + out.join(',') : '');
+  }
+
+  /**
+   * The generic call for every command of the table: form '?' (read), '=?' (test), '=' (write `values`) or ''
+   * (execute; a prompt command types values[0]). The answer: a read form gives an object of the params (an array
+   * of them for a multi-line read); a test form its fields; a command with a final result the fields after its
+   * status; others nothing. Result codes other than success are typed errors (codeError, E_POP3_NEGATIVE).
+   */
+  call(name: string, form: string, values?: any, cb?: any): any {
+    cb = later(cb);
     const self = this;
-    this.queryLimits((err) => {
-      if (err) return cb(err);
-      const p = param(() => intParam(seconds, self.limitMin('EMAILTO', 0, 10), self.limit('EMAILTO', 0, 120), 'email timeout'));
-      if (p instanceof Error) return cb(p);
-      self.setting('EMAILTO', 'AT+EMAILTO=' + p, cb);
-    });
+    try {
+      const r = row(name);
+      if (!r) throw bad('command', 'unknown command ' + name);
+      const f = r[1];
+      const c: any = {};
+      let line = 'AT+' + name + form;
+      if (form == '?' || form == '=?') {
+        if (form == '?' && f.indexOf('r') < 0) throw bad(name, 'has no read form');
+        c.prefix = '+' + name + ':';
+      } else if (form == '=') line = this.line_(name, values);
+      else if (f.indexOf('p') >= 0) {
+        c.prompt = '> ';
+        c.payload = values instanceof Array ? values[0] : values;
+        c.terminator = '\x1a';
+      }
+      if (f.indexOf('f') >= 0 && form.indexOf('?') < 0) {
+        c.finals = ['+' + name + ':'];
+        if (f.indexOf('o') >= 0) c.finals.push('+POP3OUT:');
+        if (f.indexOf('/') >= 0) c.finals.push('+' + f.split('/')[1] + ':');
+        c.afterOk = true;
+        c.finalTimeout = this.netTimeout_();
+      }
+      // a setting (a write form with a read form, one value) is not sent again while the module holds it
+      const key = form == '=' && f.indexOf('r') >= 0 && f.indexOf('m') < 0 ? name : '';
+      this.cmd_(line, c, function (e: any, d: any) {
+        if (e) return cb(e);
+        if (!d) return cb(null);
+        if (c.finals) return self.result_(name, d!.final!, cb);
+        if (form == '=?') return cb(null, d!.lines!.length ? fields(payload(d!.lines![0], c.prefix)) : []);
+        if (form != '?') return cb(null);
+        const out: any[] = [];
+        for (let i = 0; i < d!.lines!.length; i++) {
+          const v: any = f.indexOf('x') >= 0 ? [payload(d!.lines![i], c.prefix).replace(/^"|"$/g, '')] : fields(payload(d!.lines![i], c.prefix));
+          const o: any = {};
+          for (let k = 2; k < r.length; k++) o[r[k].split(':')[0]] = v[k - 2];
+          out.push(o);
+        }
+        cb(null, f.indexOf('m') >= 0 ? out : out[0] || null);
+      }, key);
+    } catch (e) {
+      cb(e);
+    }
+    return cb.p;
   }
 
-  getEmailTimeout(cb?: Callback<number>): any {
-    if (!cb) return promised(this, this.getEmailTimeout, []);
-    this.read('EMAILTO', (err, f) => (err ? cb(err) : cb(null, num(f![0]))));
+  /** AT+NAME? as an object of its params, e.g. get('SMTPSRV') -> {host, port}. */
+  get(name: string, cb?: Callback<any>): any {
+    return this.call(name, '?', null, cb);
+  }
+
+  /** AT+NAME=values (an array, or one value), e.g. set('EMAILTO', 60). A setting the module holds is not sent again. */
+  set(name: string, values: any, cb?: Callback<any>): any {
+    return this.call(name, '=', values, cb);
+  }
+
+  /** AT+NAME=? as its fields, e.g. test('POP3READ') -> [[1, 1460]]. */
+  test(name: string, cb?: Callback<Field[]>): any {
+    return this.call(name, '=?', null, cb);
+  }
+
+  /**
+   * A final result "+NAME: <status>[,fields]" (or "+POP3OUT: <code>" instead): the fields after the status, or the
+   * typed error it means.
+   */
+  result_(name: string, fin: string, cb: Callback<any>): void {
+    const f: any[] = fields(fin.substr(fin.indexOf(':') + 1));
+    const n = f[0];
+    if (!fin.indexOf('+POP3OUT:') && name != 'POP3OUT') {
+      // the module ended the POP3 session instead of answering
+      this.release_('pop3');
+      return cb(codeError('P', n, 'AT+' + name));
+    }
+    if (/^(SMTPSEND|POP3IN|POP3OUT)$/.test(name)) return cb(n == 1 ? null : codeError(name.charAt(0), n, 'AT+' + name));
+    if (n != 1) return cb(err('E_POP3_NEGATIVE', 'AT+' + name + ': the POP3 server answered -ERR', { result: 0, command: 'AT+' + name }));
+    cb(null, f.slice(1));
+  }
+
+  /** The maxima and ranges of every test form the table marks (q), asked once in one line and kept. */
+  limits(cb?: any): any {
+    cb = later(cb);
+    const self = this;
+    if (this.lim_) cb(null, this.lim_);
+    else {
+      const t = Storage.read('s9cmd');
+      const names = t.split('\n').filter(function (r: string) {
+        return /^[A-Z0-9]+ [a-z]*q/.test(r);
+      }).map(function (r: string) {
+        return r.split(' ')[0];
+      });
+      this.cmd_('AT+' + names.join('=?;+') + '=?', { prefix: '+' }, function (e, c) {
+        const lim: Limits = {};
+        // a module that refuses the chained line keeps the table's defaults
+        if (e && e.code != 'E_ERROR' && e.code != 'E_CME') return cb(e);
+        for (let i = 0; !e && i < c!.lines!.length; i++) {
+          const name = c!.lines![i].substring(1, c!.lines![i].indexOf(':'));
+          lim[name] = fields(payload(c!.lines![i], '+' + name));
+        }
+        cb(null, (self.lim_ = lim));
+      });
+    }
+    return cb.p;
   }
 
   /** Seconds the module may take for a whole SMTP or POP3 exchange: a few server round trips of AT+EMAILTO. */
-  networkTimeout(): number {
+  netTimeout_(): number {
     return ((this.opts.emailTimeout || 30) * 4 + 20) * 1000;
   }
 
-  // ---- read forms of the SMTP/POP3 settings ----
-
-  getSmtpServer(cb?: Callback<{ host: string; port: number }>): any {
-    if (!cb) return promised(this, this.getSmtpServer, []);
-    this.read('SMTPSRV', (err, f) => (err ? cb(err) : cb(null, { host: str(f![0]), port: num(f![1]) })));
+  /**
+   * After a send the module drops server, sender, recipients, subject, body and attachment (FACTS 5.2), so they are
+   * sent again; what it keeps (cid, timeout, charset, bearer, recipient counts) stays known.
+   */
+  sent_(unknown?: boolean): void {
+    if (this.opts.keepsSettings && !unknown) return;
+    for (const k in this.held_) if (!/^(EMAIL|SMTPCS|SAPBR|RMAX)/.test(k)) delete this.held_[k];
   }
 
-  getSmtpAuth(cb?: Callback<{ auth: boolean; user: string; password: string }>): any {
-    if (!cb) return promised(this, this.getSmtpAuth, []);
-    this.read('SMTPAUTH', (err, f) => (err ? cb(err) : cb(null, { auth: num(f![0]) === 1, user: str(f![1]), password: str(f![2]) })));
-  }
+  // ---- SMTP and POP3 never at once
 
-  getFrom(cb?: Callback<{ address: string; name: string }>): any {
-    if (!cb) return promised(this, this.getFrom, []);
-    this.read('SMTPFROM', (err, f) => (err ? cb(err) : cb(null, { address: str(f![0]), name: str(f![1]) })));
-  }
-
-  /** AT+SMTPRCPT?: every recipient the module holds, as {type: 'to'|'cc'|'bcc', index, address, name}. */
-  getRecipients(cb?: Callback<{ type: string; index: number; address: string; name: string }[]>): any {
-    if (!cb) return promised(this, this.getRecipients, []);
-    this.exec('AT+SMTPRCPT?', { prefix: '+SMTPRCPT:' }, (err, res) => {
-      if (err) return cb(err);
-      const out = [];
-      for (const line of res!.lines) {
-        const f = fields(payload(line, '+SMTPRCPT'));
-        out.push({ type: ['to', 'cc', 'bcc'][num(f[0])] || String(f[0]), index: num(f[1]), address: str(f[2]), name: str(f[3]) });
-      }
-      cb(null, out);
-    });
-  }
-
-  getSubject(cb?: Callback<string>): any {
-    if (!cb) return promised(this, this.getSubject, []);
-    this.exec('AT+SMTPSUB?', { prefix: '+SMTPSUB:' }, (err, res) => {
-      if (err) return cb(err);
-      // the subject is free text: take everything after the prefix, quotes removed, commas kept
-      let s = res!.lines.length ? payload(res!.lines[0], '+SMTPSUB') : '';
-      if (s.charAt(0) === '"' && s.charAt(s.length - 1) === '"') s = s.substr(1, s.length - 2);
-      cb(null, s);
-    });
-  }
-
-  getAttachment(cb?: Callback<{ type: number; name: string; encoding: number }>): any {
-    if (!cb) return promised(this, this.getAttachment, []);
-    this.read('SMTPFILE', (err, f) => (err ? cb(err) : cb(null, { type: num(f![0]), name: str(f![1]), encoding: num(f![2]) })));
-  }
-
-  getCharset(cb?: Callback<string>): any {
-    if (!cb) return promised(this, this.getCharset, []);
-    this.read('SMTPCS', (err, f) => (err ? cb(err) : cb(null, str(f![0]))));
-  }
-
-  getPop3Server(cb?: Callback<{ host: string; user: string; password: string; port: number }>): any {
-    if (!cb) return promised(this, this.getPop3Server, []);
-    this.read('POP3SRV', (err, f) => (err ? cb(err) : cb(null, { host: str(f![0]), user: str(f![1]), password: str(f![2]), port: num(f![3]) })));
-  }
-
-  // ---- the GPRS bearer (AT+SAPBR) ----
-
-  /** AT+SAPBR=3: connection type GPRS, the APN, its user and password, for the email bearer profile. */
-  bearerSetup(cb?: Callback<void>): any {
-    if (!cb) return promised(this, this.bearerSetup, []);
-    const cid = this.opts.cid || 1;
-    const params: string[][] = [['CONTYPE', 'GPRS']];
-    if (this.opts.apn !== undefined) params.push(['APN', this.opts.apn]);
-    if (this.opts.apnUser !== undefined) params.push(['USER', this.opts.apnUser]);
-    if (this.opts.apnPassword !== undefined) params.push(['PWD', this.opts.apnPassword]);
-    const lines: string[] = [];
-    for (const p of params) {
-      const v = quoted(p[1], p[0] === 'APN' ? 64 : 32, 'bearer ' + p[0]);
-      if (v instanceof Error) return cb(v);
-      lines.push('AT+SAPBR=3,' + cid + ',"' + p[0] + '",' + v);
+  /** Takes the module for `kind` ('smtp', 'pop3' or 'bearer'); waits or refuses while another runs. */
+  acquire_(kind: string, cb: (e?: any) => void): void {
+    if (this.session === null || this.session == kind) {
+      this.session = kind;
+      return cb();
     }
+    if (this.opts.busy == 'refuse') return cb(err('E_BUSY', 'the module is busy with ' + this.session + '; SIM900 cannot run SMTP and POP3 at once'));
     const self = this;
-    let i = 0;
-    const next = (err: MailError | null): void => {
-      if (err) return cb(err);
-      if (i === lines.length) return cb(null);
-      const key = 'SAPBR3' + params[i][0];
-      self.setting(key, lines[i++], next);
-    };
-    next(null);
-  }
-
-  /** AT+SAPBR=2: {cid, status: 0-3, state: 'connecting'|'connected'|'closing'|'closed', ip}. */
-  bearerStatus(cb?: Callback<{ cid: number; status: number; state: string; ip: string }>): any {
-    if (!cb) return promised(this, this.bearerStatus, []);
-    const self = this;
-    this.exec('AT+SAPBR=2,' + (this.opts.cid || 1), { prefix: '+SAPBR:' }, (err, res) => {
-      if (err) return cb(err);
-      const f = fields(payload(res!.lines[0] || '', '+SAPBR'));
-      const status = num(f[1]);
-      self.bearerUp = status === 1;
-      cb(null, { cid: num(f[0]), status: status, state: BEARER_STATUS[status] || 'unknown', ip: str(f[2]) });
+    this.wait_.push(function () {
+      self.acquire_(kind, cb);
     });
   }
 
-  /** Opens the bearer unless it is open: set-up, AT+SAPBR=1 (up to 85 s), then the IP address. */
-  bearerOpen(cb?: Callback<{ ip: string }>): any {
-    if (!cb) return promised(this, this.bearerOpen, []);
-    const self = this;
-    this.bearerStatus((err, st) => {
-      if (err) return cb(err);
-      if (st!.status === 1) return cb(null, { ip: st!.ip });
-      self.bearerSetup((err2) => {
-        if (err2) return cb(err2);
-        self.exec('AT+SAPBR=1,' + (self.opts.cid || 1), { timeout: 90000 }, (err3) => {
-          if (err3) {
-            self.bearerUp = false;
-            return cb(mailError('BearerError', 'E_BEARER', 'the GPRS bearer could not be opened (AT+SAPBR=1): ' + err3.message, { cause: err3 }));
-          }
-          self.bearerStatus((err4, st2) => {
-            if (err4) return cb(err4);
-            if (st2!.status !== 1) return cb(mailError('BearerError', 'E_BEARER', 'the GPRS bearer is ' + st2!.state + ' after AT+SAPBR=1'));
-            cb(null, { ip: st2!.ip });
-          });
-        });
-      });
-    });
+  release_(kind: string): void {
+    if (this.session != kind) return;
+    this.session = null;
+    this.wake_();
   }
 
-  /** AT+SAPBR=0 (up to 65 s). */
-  bearerClose(cb?: Callback<void>): any {
-    if (!cb) return promised(this, this.bearerClose, []);
-    const self = this;
-    this.exec('AT+SAPBR=0,' + (this.opts.cid || 1), { timeout: 70000 }, (err) => {
-      if (err) return cb(err);
-      self.bearerUp = false;
-      cb(null);
-    });
+  wake_(): void {
+    const w = this.wait_.shift();
+    if (w) w();
   }
 
-  /** AT+SAPBR=4: the profile's parameters, from the module's multi-line answer ("CONTYPE: GPRS" ...). */
-  bearerParams(cb?: Callback<Record<string, string>>): any {
-    if (!cb) return promised(this, this.bearerParams, []);
-    this.exec('AT+SAPBR=4,' + (this.opts.cid || 1), { prefix: '' }, (err, res) => {
-      if (err) return cb(err);
-      const out: Record<string, string> = {};
-      for (const line of res!.lines) {
-        if (line.indexOf('+SAPBR:') === 0) {
-          // the manual's form "+SAPBR: <tag>,<value>"
-          const f = fields(payload(line, '+SAPBR'));
-          if (f.length >= 2) out[str(f[0]).toUpperCase()] = str(f[1]);
-          continue;
-        }
-        const colon = line.indexOf(':');
-        if (colon > 0) out[line.substr(0, colon).toUpperCase()] = line.substr(colon + 1).trim();
-      }
-      cb(null, out);
-    });
+  // ---- the GPRS bearer (AT+SAPBR)
+
+  /**
+   * op 'status' -> {cid, status, state, ip}; 'open' (set-up, AT+SAPBR=1, up to 85 s; nothing when open) -> {ip};
+   * 'close' (up to 65 s); 'setup' (the AT+SAPBR=3 parameters: GPRS, APN, user, password); 'params' (AT+SAPBR=4)
+   * -> {CONTYPE, APN, ...}; 'save' (AT+SAPBR=5, SIM900 only). Other forms: call('SAPBR', ...).
+   */
+  bearer(op: string, cb?: Callback<any>): any {
+    return run(BEARER[op] || [fail(bad('bearer', 'unknown operation ' + op))], { c: this, cid: this.opts.cid || 1 }, cb);
   }
 
-  /** AT+SAPBR=5: saves the profile to the module's NVRAM (SIM900 only). */
-  bearerSave(cb?: Callback<void>): any {
-    if (!cb) return promised(this, this.bearerSave, []);
-    this.exec('AT+SAPBR=5,' + (this.opts.cid || 1), null, (err) => cb(err));
+  /** Everything e-mail needs before a send or a log-in: limits, profile id, server timeout, an open bearer. */
+  prepare_(cb: (e?: any) => void): void {
+    run(PREPARE, { c: this }, cb);
   }
 
-  /** AT+SAPBR=?: the supported cmd_types and cids. */
-  bearerTest(cb?: Callback<Field[]>): any {
-    if (!cb) return promised(this, this.bearerTest, []);
-    this.test('SAPBR', cb);
+  /** Sends a mail (see smtp.ts); the result is {commands, attachmentBytes} once the module reports +SMTPSEND: 1. */
+  sendMail(mail: any, cb?: Callback<any>): any {
+    return job(this, 's9smtp', mail, cb);
   }
 
-  /** Everything email needs before a send or a log-in: profile id, server timeout, an open bearer. */
-  prepare(cb: Callback<void>): void {
-    const self = this;
-    this.queryLimits((err) => {
-      if (err) return cb(err);
-      const cid = self.opts.cid || 1;
-      const to = self.opts.emailTimeout || 30;
-      const pc = param(() => intParam(cid, self.limitMin('EMAILCID', 0, 1), self.limit('EMAILCID', 0, 3), 'cid'));
-      if (pc instanceof Error) return cb(pc);
-      const pt = param(() => intParam(to, self.limitMin('EMAILTO', 0, 10), self.limit('EMAILTO', 0, 120), 'email timeout'));
-      if (pt instanceof Error) return cb(pt);
-      self.setting('EMAILCID', 'AT+EMAILCID=' + pc, (e1) => {
-        if (e1) return cb(e1);
-        self.setting('EMAILTO', 'AT+EMAILTO=' + pt, (e2) => {
-          if (e2) return cb(e2);
-          if (self.bearerUp === true) return cb(null);
-          self.bearerOpen((e3) => cb(e3 || null));
-        });
-      });
-    });
+  /** Logs in to POP3 (options.pop3 unless `account`); the result is the session's mailbox (see pop3.ts). */
+  pop3Login(account?: any, cb?: Callback<any>): any {
+    if (typeof account == 'function') (cb = account), (account = undefined);
+    return job(this, 's9pop3', account, cb);
   }
 
+  /** Stops the engine: what is queued fails with E_CLOSED. */
   close(): void {
     this.at.close();
   }
 }
 
-/** Runs an encoder and turns its exception into a returned error (ParameterError from the engine). */
-export function param(fn: () => string): string | MailError {
-  try {
-    return fn();
-  } catch (e: any) {
-    if (e && e.code) return e as MailError;
-    return mailError('ParameterError', 'E_PARAM', String(e && e.message ? e.message : e));
-  }
-}
-
-/** quote() with its ParameterError returned instead of thrown. */
-export function quoted(value: string, max: number, what: string): string | MailError {
-  try {
-    return quote(value, max, what);
-  } catch (e: any) {
-    return e as MailError;
-  }
-}
-
-/** The Promise form of a callback method. */
-export function promised(self: any, fn: Function, args: any[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    args.push((err: any, res: any) => (err ? reject(err) : resolve(res)));
-    fn.apply(self, args);
+/** Runs the Storage module `name`'s job (its exported run(client, arg, cb)) and drops the module afterwards. */
+function job(c: Mail, name: string, arg: any, cb: any): any {
+  cb = later(cb);
+  require(name).run(c, arg, function (e: any, r: any) {
+    Modules.removeCached(name);
+    cb(e, r);
   });
+  return cb.p;
+}
+
+/** A step that fails with `e`. */
+function fail(e: MailError): Step {
+  return function (_x, next) {
+    next(e);
+  };
+}
+
+/** A step that sets `name` (the held-settings cache skips what the module holds) to values computed from x. */
+export function setting(name: string, values: (x: any) => any): Step {
+  return function (x, next) {
+    x.c.set(name, values(x), next);
+  };
+}
+
+const STATUS: Step = function (x, next) {
+  x.c.cmd_('AT+SAPBR=2,' + x.cid, { prefix: '+SAPBR:' }, function (e: any, d: any) {
+    if (e) return next(e);
+    const f = fields(payload(d.lines[0] || '', '+SAPBR'));
+    x.c.bearerUp = f[1] == 1;
+    next(null, (x.res = { cid: f[0], status: f[1], state: BEARER_STATES[f[1] as number] || 'unknown', ip: f[2] }));
+  });
+};
+
+const SETUP: Step[] = [['CONTYPE', 'GPRS'], ['APN', 'apn'], ['USER', 'apnUser'], ['PWD', 'apnPassword']].map(function (p) {
+  return function (x: any, next: any) {
+    const v = p[0] == 'CONTYPE' ? p[1] : (x.c.opts as any)[p[1]];
+    if (v === undefined) return next();
+    x.c.cmd_('AT+SAPBR=3,' + x.cid + ',"' + p[0] + '",' + quote(v, p[0] == 'APN' ? 64 : 32, 'bearer ' + p[0]), null, next, 'SAPBR' + p[0]);
+  };
+});
+
+function sapbr(type: number, timeout: number, after?: (x: any, d: Command) => void): Step {
+  return function (x, next) {
+    x.c.cmd_('AT+SAPBR=' + type + ',' + x.cid, { timeout: timeout, prefix: type == 4 ? '' : undefined }, function (e: any, d: any) {
+      if (!e && after) after(x, d);
+      next(e);
+    });
+  };
+}
+
+const BEARER: { [op: string]: Step[] } = {
+  status: [STATUS],
+  setup: SETUP,
+  params: [
+    sapbr(4, 5000, function (x, d) {
+      // real modules print "+SAPBR:" then "CONTYPE: GPRS", "APN: ..." lines; the manual says "+SAPBR: <tag>,<value>"
+      x.res = {};
+      for (let i = 0; i < d.lines!.length; i++) {
+        const l = d.lines![i];
+        const f = fields(payload(l, '+SAPBR'));
+        const k = l.indexOf(':');
+        if (!l.indexOf('+SAPBR:')) f.length > 1 && (x.res[('' + f[0]).toUpperCase()] = '' + f[1]);
+        else if (k > 0) x.res[l.substr(0, k).toUpperCase()] = l.substr(k + 1).trim();
+      }
+    }),
+  ],
+  save: [sapbr(5, 5000)],
+  close: [
+    sapbr(0, 70000, function (x) {
+      x.c.bearerUp = false;
+    }),
+  ],
+  open: [
+    STATUS,
+    function (x, next, st) {
+      if (st.status == 1) return (x.done = 1), next();
+      run(SETUP.concat([
+        function (y, n2) {
+          y.c.cmd_('AT+SAPBR=1,' + y.cid, { timeout: 90000 }, function (e: any) {
+            if (e) y.c.bearerUp = false;
+            n2(e && err('E_BEARER', 'the GPRS bearer could not be opened (AT+SAPBR=1): ' + e.message, { cause: e }));
+          });
+        },
+        STATUS,
+      ]), x, next);
+    },
+    function (x, next) {
+      const st = x.res;
+      if (st.status != 1) return next(err('E_BEARER', 'the GPRS bearer is ' + st.state + ' after AT+SAPBR=1'));
+      x.res = { ip: st.ip };
+      next();
+    },
+  ],
+};
+
+const PREPARE: Step[] = [
+  function (x, next) {
+    x.c.limits(next);
+  },
+  setting('EMAILCID', function (x) {
+    return x.c.opts.cid || 1;
+  }),
+  setting('EMAILTO', function (x) {
+    return x.c.opts.emailTimeout || 30;
+  }),
+  function (x, next) {
+    if (x.c.bearerUp) return next();
+    x.c.bearer('open', next);
+  },
+];
+
+/** Espruino module style: require("s9mail").connect(Serial2, {apn: ..., smtp: {...}, from: {...}}). */
+export function connect(serial: any, options?: MailOptions): Mail {
+  return new Mail(serial, options);
 }

@@ -1,12 +1,12 @@
-// POP3 multi-line data as AT+POP3READ hands it over: lines with a leading dot are dot-stuffed and a line holding
-// only "." ends the response (RFC 1939). This undoes the stuffing and finds the end, chunk by chunk, with
-// indexOf over each chunk (no loop per byte), holding back at most two bytes between chunks.
+// POP3 multi-line data as AT+POP3READ hands it over: lines with a leading dot are dot-stuffed and a line holding only
+// "." ends the response (RFC 1939). This undoes the stuffing and finds the end, chunk by chunk, with indexOf over
+// each chunk (no loop per byte), holding back at most two bytes between chunks.
 
 export type Sink = (chunk: string) => void;
 
 /**
- * indexOf that only reports whole matches: Espruino 2v29's String.indexOf also reports a needle whose start
- * fits at the end of the string ("abc\r".indexOf("\r\n.") is 3).
+ * indexOf that reports only whole matches: Espruino 2v29's String.indexOf also reports a needle whose start fits at
+ * the end of the string ("abc\r".indexOf("\r\n.") is 3).
  */
 export function find(s: string, needle: string, from: number): number {
   const i = s.indexOf(needle, from);
@@ -20,21 +20,19 @@ export class DotDecoder {
   bytes: number;
   /** bytes that followed the terminating line (ignored) */
   trailing: number;
-  private carry: string;
-  private lineStart: boolean;
-  private first: boolean;
-  private sink: Sink;
-  private max: number;
+  carry_: string;
+  bol_: boolean;
+  first_: boolean;
+  sink_: Sink;
+  max_: number;
 
   constructor(sink: Sink, maxChunk?: number) {
-    this.sink = sink;
-    this.max = maxChunk || 1460;
+    this.sink_ = sink;
+    this.max_ = maxChunk || 1460;
     this.done = false;
-    this.bytes = 0;
-    this.trailing = 0;
-    this.carry = '';
-    this.lineStart = true;
-    this.first = true;
+    this.bytes = this.trailing = 0;
+    this.carry_ = '';
+    this.bol_ = this.first_ = true;
   }
 
   write(chunk: string): void {
@@ -42,98 +40,67 @@ export class DotDecoder {
       this.trailing += chunk.length;
       return;
     }
-    let buf = this.carry.length ? this.carry + chunk : chunk;
-    this.carry = '';
+    const buf = this.carry_ + chunk;
+    const len = buf.length;
+    this.carry_ = '';
     let pos = 0;
-    if (this.first) {
-      // Some firmware passes the server's "+OK ..." status line through; the data starts after it.
-      if (buf.length < 4 && '+OK '.indexOf(buf) === 0) {
-        this.carry = buf;
-        return;
-      }
-      this.first = false;
-      if (buf.substr(0, 3) === '+OK' && (buf.charAt(3) === ' ' || buf.charAt(3) === '\r')) {
+    if (this.first_) {
+      // some firmware passes the server's "+OK ..." status line through: the data starts after it
+      if (len < 4 && '+OK '.indexOf(buf) == 0) return void (this.carry_ = buf);
+      this.first_ = false;
+      if (buf.substr(0, 3) == '+OK' && (buf.charAt(3) == ' ' || buf.charAt(3) == '\r')) {
         const eol = find(buf, '\r\n', 0);
         if (eol < 0) {
-          this.first = true;
-          this.carry = buf.length > 512 ? '' : buf;
+          this.first_ = true;
+          this.carry_ = len > 512 ? '' : buf;
           return;
         }
         pos = eol + 2;
       }
     }
-    const len = buf.length;
     for (;;) {
-      if (this.lineStart) {
+      if (this.bol_) {
         if (len - pos < 3) {
-          const rest = buf.substr(pos);
           // could still become ".\r\n" or ".." with the next chunk
-          if (rest.charAt(0) === '.' || rest === '') {
-            this.carry = rest;
-            return;
-          }
-        } else if (buf.charAt(pos) === '.') {
-          if (buf.charAt(pos + 1) === '\r' && buf.charAt(pos + 2) === '\n') {
+          if (buf.charAt(pos) == '.' || pos == len) return void (this.carry_ = buf.substr(pos));
+        } else if (buf.charAt(pos) == '.') {
+          if (buf.substr(pos + 1, 2) == '\r\n') {
             this.done = true;
             this.trailing = len - pos - 3;
             return;
           }
           pos++; // a stuffed dot
         }
-        this.lineStart = false;
+        this.bol_ = false;
       }
       const i = find(buf, '\r\n.', pos);
       if (i < 0) {
-        let hold = 0;
-        if (buf.charAt(len - 1) === '\r') hold = 1;
-        else if (buf.charAt(len - 1) === '\n' && buf.charAt(len - 2) === '\r') hold = 2;
+        // hold back a CR, or a CR LF (the next chunk may start with a dot)
+        let hold = buf.charAt(len - 1) == '\r' ? 1 : buf.substr(len - 2) == '\r\n' ? 2 : 0;
         if (len - hold < pos) hold = len - pos;
-        this.emit(buf.substring(pos, len - hold));
-        if (hold === 2) {
-          this.emit('\r\n');
-          this.lineStart = true;
-        } else if (hold === 1) this.carry = '\r';
+        this.emit_(buf.substring(pos, len - hold));
+        if (hold == 2) {
+          this.emit_('\r\n');
+          this.bol_ = true;
+        } else if (hold) this.carry_ = '\r';
         return;
       }
-      this.emit(buf.substring(pos, i + 2));
+      this.emit_(buf.substring(pos, i + 2));
       pos = i + 2;
-      this.lineStart = true;
+      this.bol_ = true;
     }
   }
 
-  /** The data ended (AT+POP3READ said so): deliver what was held back. Returns false when no "." line came. */
+  /** The data ended (AT+POP3READ said so): delivers what was held back. Returns false when no "." line came. */
   end(): boolean {
-    if (!this.done && this.carry.length) {
-      const c = this.carry;
-      this.carry = '';
-      this.emit(this.lineStart && c.charAt(0) === '.' ? c.substr(1) : c);
-    }
+    const c = this.carry_;
+    if (!this.done && c) this.emit_(this.bol_ && c.charAt(0) == '.' ? c.substr(1) : c);
+    this.carry_ = '';
     return this.done;
   }
 
-  private emit(s: string): void {
-    if (!s.length) return;
+  emit_(s: string): void {
     this.bytes += s.length;
-    if (s.length <= this.max) {
-      this.sink(s);
-      return;
-    }
-    for (let at = 0; at < s.length; at += this.max) this.sink(s.substr(at, this.max));
+    for (let at = 0; at < s.length; at += this.max_) this.sink_(at || s.length > this.max_ ? s.substr(at, this.max_) : s);
   }
-}
-
-/** Collects a small multi-line response (LIST, UIDL) and returns its lines. */
-export function collectLines(): { sink: Sink; lines: () => string[] } {
-  const parts: string[] = [];
-  return {
-    sink: (c: string) => {
-      parts.push(c);
-    },
-    lines: () => {
-      const text = parts.join('');
-      const out = text.split('\r\n');
-      if (out.length && out[out.length - 1] === '') out.pop();
-      return out;
-    },
-  };
 }

@@ -1,6 +1,7 @@
 // Test doubles for the AT engine: a serial port that records writes, and a scripted module that answers
 // expected writes with byte streams, delivered in chunks (given sizes) on separate event-loop turns.
-import { AtEngine, type EngineOptions, type Command, type Result } from '../../src/at/engine';
+import '../../host/espruino-node';
+import { connect, type Engine, type EngineOptions, type Command } from '../../src/at/engine';
 import type { MailError } from '../../src/errors';
 
 export class FakeSerial {
@@ -90,24 +91,24 @@ export class Script {
 }
 
 /** Makes an engine on a fresh FakeSerial; syncOnStart is false unless asked for. */
-export type Make = (opts?: EngineOptions) => { s: FakeSerial; e: AtEngine };
+export type Make = (opts?: EngineOptions) => { s: FakeSerial; e: Engine };
 
 export const sourceEngine: Make = (opts = {}) => {
   const s = new FakeSerial();
-  const e = new AtEngine(s, { syncOnStart: false, ...opts });
+  const e = connect(s, { syncOnStart: false, ...opts });
   return { s, e };
 };
 
-/** The same, with the AtEngine of the linux bundle running in the host sandbox (one sandbox shared). */
+/** The same, with the engine module of the linux board running in the host sandbox (one sandbox shared). */
 let sandbox: any = null;
 export const bundleEngine: Make = (opts = {}) => {
   if (!sandbox) {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { loadBundle } = require('../../host/sandbox');
-    sandbox = loadBundle({ board: 'linux' });
+    const { bootSandbox } = require('../../host/sandbox');
+    sandbox = bootSandbox({ board: 'linux' });
   }
   const s = new FakeSerial();
-  const e = new sandbox.lib.at.AtEngine(s, { syncOnStart: false, ...opts });
+  const e = sandbox.require('s9at').connect(s, { syncOnStart: false, ...opts });
   return { s, e };
 };
 export function closeBundle(): void {
@@ -119,12 +120,12 @@ export const engine = sourceEngine;
 
 export interface Outcome {
   err: MailError | null;
-  res?: Result;
+  res?: Command;
   calls: number;
 }
 
 /** Sends and resolves with the outcome; `calls` counts callbacks (checked a little later for exactly-once). */
-export function run(e: AtEngine, cmd: Command): Promise<Outcome> {
+export function run(e: Engine, cmd: Command): Promise<Outcome> {
   return new Promise((resolve) => {
     const o: Outcome = { err: null, calls: 0 };
     e.send(cmd, (err, res) => {

@@ -159,7 +159,7 @@ test('property: one byte at a time equals one chunk (URC stream, long lines near
         const got: string[] = [];
         const errs: string[] = [];
         for (const u of ['RING', '+CMTI:', '+SAPBR 1:', '+POP3READ: 3,', '+SMTPFT: 1,', 'UNDER-VOLTAGE', 'Call Ready']) e.urc(u, (l) => got.push(l));
-        e.onError((x) => errs.push(x.code));
+        e.onError = (x) => errs.push(x.code);
         for (const c of chunks) s.feed(c);
         e.close();
         return { got, errs };

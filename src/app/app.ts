@@ -1,0 +1,226 @@
+// The example app every board carries (Storage module "s9app", started at power-up by .bootcde): IoT mail alerts
+// configured from the Storage file "mail.json". send() stores an alert in the outbox (in Storage) and answers; a
+// worker brings the module up, opens the bearer, sends, and removes the alert only after +SMTPSEND: 1 (outbox.ts).
+// With "inbox" in the configuration it also polls POP3 and hands each new mail to app.onMail (inbox.ts).
+//
+// Memory: idle, the app holds only itself. The worker loads the client ("s9mail", "s9at", "s9smtp") and the
+// outbox code ("s9box") for a delivery and drops them all when the outbox is empty; a poll does the same with
+// "s9pop3", "s9mime" and "s9inbox".
+//
+// mail.json: {"apn": "internet", "to": ["ops@example.org"], "from": {"address": "pump4@example.org", "name": "Pump 4"},
+//             "smtp": {"host": "mail.example.org", "port": 587, "user": "u", "password": "p"},
+//             "pop3": {"host": "mail.example.org", "port": 110, "user": "u", "password": "p"},
+//             "inbox": {"every": 600000, "deleteAfter": true}}
+// Other keys: cc, bcc, emailTimeout, cid, apnUser, apnPassword, dialect, baud, path (Linux: the serial device),
+// retryBase/retryCap (ms, default 30 s / 30 min), watchdog (s, 0 = none; default 30 on boards), stallLimit (ms),
+// closeBearer (default true), modem: {simWait, registerWait, attachWait, poll, bauds}.
+import type { Board } from '../../boards/types';
+import type { Mail } from '../mail/client';
+
+declare const global: any;
+declare function setWatch(fn: () => void, pin: any, opts: any): any;
+
+export interface Alert {
+  subject: string;
+  body: string;
+  /** {name, type?: 'text'|'binary', data} (the bytes are copied into Storage) or {name, type?, file} (a Storage file) */
+  attachment?: any;
+}
+
+type Listener = (a?: any, b?: any) => void;
+
+/** Drops Storage modules from the module cache (their memory comes back once nothing refers to them). */
+export function drop(names: string[]): void {
+  for (let i = 0; i < names.length; i++) Modules.removeCached(names[i]);
+}
+
+export class App {
+  board: Board;
+  /** the configuration (mail.json unless one was given) */
+  conf: any;
+  serial: any;
+  /** the worker is delivering */
+  busy: boolean;
+  stopped: boolean;
+  /** the client while a delivery or a poll runs, else null */
+  mail: Mail | null;
+  /** mail handler of the inbox: (msg, done) */
+  onMail: ((msg: any, done: (err?: any) => void) => void) | null;
+  users_: number;
+  /** the worker holds the client (from its first alert until the outbox is empty) */
+  hold_: boolean;
+  /** alert id -> time (ms) before which it is not tried again */
+  due_: { [id: string]: number };
+  timer_: any;
+  /** Date.now() of the worker's last step */
+  seen_: number;
+  ev_: { [ev: string]: Listener[] };
+
+  constructor(board: Board, conf: any) {
+    this.board = board;
+    this.conf = conf;
+    this.serial = global[board.serial];
+    this.busy = this.stopped = this.hold_ = false;
+    this.mail = this.onMail = this.timer_ = null;
+    this.users_ = 0;
+    this.due_ = {};
+    this.seen_ = Date.now();
+    this.ev_ = {};
+  }
+
+  // ---- events: 'sending' (id), 'sent' (id), 'retry' (id, err), 'failed' (id, err), 'idle', 'mail' (msg)
+
+  on(ev: string, fn: Listener): App {
+    (this.ev_[ev] = this.ev_[ev] || []).push(fn);
+    return this;
+  }
+
+  emit(ev: string, a?: any, b?: any): void {
+    const l = this.ev_[ev];
+    if (l) for (let i = 0; i < l.length; i++) l[i](a, b);
+  }
+
+  /** Stores the alert, then answers (err, id); the worker sends it when it can. Returns a Promise without cb. */
+  send(alert: Alert, cb?: (err: any, id?: number) => void): any {
+    let id: any;
+    let e: any = null;
+    try {
+      id = this.box_('add', alert);
+    } catch (x) {
+      e = x;
+    }
+    const self = this;
+    if (!e)
+      setTimeout(function () {
+        self.kick();
+      }, 0);
+    if (cb) return cb(e, id);
+    return e ? Promise.reject(e) : Promise.resolve(id);
+  }
+
+  /** Waiting alerts' ids, oldest first. */
+  pending(): number[] {
+    return this.box_('ids');
+  }
+
+  /** Alerts set aside after a permanent failure, with their errors. */
+  failed(): any[] {
+    return this.box_('failed');
+  }
+
+  /** Calls the outbox module's `fn`, dropping the module again unless the worker uses it. */
+  box_(fn: string, a?: any): any {
+    try {
+      return require('s9box')[fn](a);
+    } finally {
+      if (!this.busy) drop(['s9box']);
+    }
+  }
+
+  /** Runs the worker if it is idle: the oldest due alert, or a timer for the next one (outbox.ts). */
+  kick(): void {
+    if (this.busy || this.stopped) return;
+    clearTimeout(this.timer_);
+    this.seen_ = Date.now();
+    this.busy = true;
+    require('s9box').work(this);
+  }
+
+  /** The shared client for a job (created and brought up for the first user): cb(err, mail). */
+  use_(cb: (err: any, mail?: Mail) => void): void {
+    this.users_++;
+    if (this.mail) return cb(null, this.mail);
+    const c = this.cfg();
+    const o: any = {};
+    for (const k in c) o[k] = c[k];
+    o.rxBufferSize = this.board.rxBufferSize;
+    const m = (this.mail = require('s9mail').connect(this.serial, o));
+    const self = this;
+    require('s9box').up(this, m, function (e: any) {
+      if (e) self.unuse_();
+      cb(e, e ? undefined : m);
+    });
+  }
+
+  /** A job is done with the client: the last one closes the bearer (unless closeBearer is false) and the client. */
+  unuse_(): void {
+    const m = this.mail;
+    if (--this.users_ > 0 || !m) return;
+    const self = this;
+    const close = function () {
+      if (self.users_ > 0) return;
+      m.close();
+      self.mail = null;
+      drop(['s9mail', 's9at', 's9smtp', 's9pop3', 's9mime']);
+    };
+    if (this.cfg().closeBearer === false || m.bearerUp !== true) return close();
+    // exclusive with a POP3 session, which needs the bearer
+    m.acquire_('bearer', function () {
+      m.bearer('close', function () {
+        m.release_('bearer');
+        close();
+      });
+    });
+  }
+
+  cfg(): any {
+    return this.conf || require('Storage').readJSON('mail.json', true) || {};
+  }
+
+  /** One inbox poll (inbox.ts): (err, number of mails handled). */
+  poll(cb?: (err: any, n?: number) => void): void {
+    require('s9inbox').poll(this, cb || function () {});
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer_);
+  }
+}
+
+/**
+ * Starts the app: (board, configuration, or nothing for Storage's mail.json). Sets up the serial port, the watchdog,
+ * the button and the inbox timer, and sends what the outbox holds. Returns the app (also global.app).
+ */
+export function start(board: Board, config?: any): App | null {
+  const app = new App(board, config);
+  const c = app.cfg();
+  if (!c.smtp && !c.pop3) {
+    console.log('sim900-mail: no mail.json in Storage; write one (see README) and reset');
+    return null;
+  }
+  const setup: any = {};
+  if (board.tx) setup.tx = board.tx;
+  if (board.rx) setup.rx = board.rx;
+  if (c.path || board.path) setup.path = c.path || board.path;
+  app.serial.setup(c.baud || board.baud, setup);
+  app.box_('recover');
+  // bytes the UART dropped void the frame the engine is reading: it fails that command and resynchronises
+  E.on('errorFlag', function (flags: string[]) {
+    if (app.mail && /UART_OVERFLOW|FIFO_FULL/.test(flags.join())) app.mail.at.overflow();
+  });
+  const wd = c.watchdog === undefined ? (board.id == 'linux' ? 0 : 30) : c.watchdog;
+  if (wd) {
+    // kicked only while the worker makes progress: a hung worker resets the board (the outbox survives)
+    const limit = c.stallLimit || 600000;
+    E.enableWatchdog(wd, false);
+    setInterval(function () {
+      if (!app.busy || Date.now() - app.seen_ < limit) E.kickWatchdog();
+    }, Math.max(50, (wd * 1000) / 3));
+  }
+  if (board.button && typeof setWatch == 'function')
+    setWatch(function () {
+      app.send({ subject: 'Button pressed on ' + board.name, body: 'Test alert, uptime ' + Math.round(getTime()) + ' s.' });
+    }, board.button, { repeat: true, edge: 'rising', debounce: 50 });
+  if (c.inbox && c.inbox.every !== 0)
+    setInterval(function () {
+      app.poll();
+    }, c.inbox.every || 600000);
+  app.start();
+  return (global.app = app);
+}
