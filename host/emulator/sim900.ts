@@ -265,6 +265,12 @@ export class Sim900Emulator extends EventEmitter {
   }
 
   /** The network drops the bearer: "+SAPBR <cid>: DEACT", and any e-mail session fails with 61. */
+  /** true when bearer profile `cid` (1-3) is open (status 1) */
+  bearerIsOpen(cid: number): boolean {
+    const b = this.bearers[cid - 1];
+    return !!b && b.status === 1;
+  }
+
   loseBearer(cid?: number): void {
     const c = cid ?? this.email.cid;
     const b = this.bearers[c - 1];

@@ -113,7 +113,7 @@ export class App {
     try {
       return require('s9box')[fn](a);
     } finally {
-      if (!this.busy) drop(['s9box']);
+      this.idle_();
     }
   }
 
@@ -151,7 +151,7 @@ export class App {
       if (self.users_ > 0) return;
       m.close();
       self.mail = null;
-      drop(['s9mail', 's9at', 's9smtp', 's9pop3', 's9mime']);
+      self.idle_();
     };
     if (this.cfg().closeBearer === false || m.bearerUp !== true) return close();
     // exclusive with a POP3 session, which needs the bearer
@@ -161,6 +161,11 @@ export class App {
         close();
       });
     });
+  }
+
+  /** Nothing runs: every module but this one goes (their memory comes back). */
+  idle_(): void {
+    if (!this.busy && !this.users_) drop(['s9mail', 's9at', 's9smtp', 's9pop3', 's9mime', 's9box', 's9inbox']);
   }
 
   cfg(): any {

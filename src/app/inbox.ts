@@ -3,7 +3,6 @@
 // event), delete it after handling when the configuration says so, log out.
 import type { MailError } from '../errors';
 import type { App } from './app';
-import { drop } from './app';
 
 const SEEN = 'inseen';
 
@@ -34,8 +33,7 @@ export function poll(app: App, cb: (err: MailError | null, handled?: number) => 
   const fin = function (e: any) {
     const done = function (e2?: any) {
       app.unuse_();
-      drop(['s9inbox']);
-      if (!app.busy) drop(['s9box']);
+      app.idle_();
       cb(e || e2 || null, handled);
     };
     if (box) box.logout(done);

@@ -99,7 +99,7 @@ export function work(app: App): void {
   };
   if (next < 0) {
     app.busy = false;
-    Modules.removeCached('s9box');
+    app.idle_();
     if (all.length) return again(wait);
     if (app.hold_) {
       // the outbox is empty: the worker's hold on the client ends

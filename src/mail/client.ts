@@ -91,20 +91,23 @@ export function run(steps: Step[], x: any, cb?: any): any {
   return cb.p;
 }
 
-/** The row of the command table for `name` split at spaces: [NAME, flags, param...], or undefined. */
-export function row(name: string): string[] | undefined {
+/** The row of the command table (s9cmd) that starts with `key` ("\nNAME "), split at spaces. */
+function tableRow(key: string): string[] | undefined {
   const t = Storage.read('s9cmd');
-  const i = t.indexOf('\n' + name + ' ');
-  if (i >= 0 && /^[A-Z0-9]+$/.test(name)) return t.substring(i + 1, t.indexOf('\n', i + 1)).split(' ');
+  const i = t.indexOf(key);
+  // (a match must be whole: Espruino's indexOf also reports a needle whose start ends the string)
+  if (i >= 0 && i + key.length <= t.length) return t.substring(i + 1, t.indexOf('\n', i + 1)).split(' ');
+}
+
+/** The row of the command table for `name`: [NAME, flags, param...], or undefined. */
+export function row(name: string): string[] | undefined {
+  return /^[A-Z0-9]+$/.test(name) ? tableRow('\n' + name + ' ') : undefined;
 }
 
 /** The typed error of result code `n` of +SMTPSEND (kind 'S') or +POP3IN/+POP3OUT ('P'). */
 export function codeError(kind: string, n: number, command: string): MailError {
-  const t = Storage.read('s9cmd');
-  let i = t.indexOf('\n' + kind + n + ' ');
-  if (i < 0) i = t.indexOf('\n*' + n + ' ');
   const w = kind == 'S' ? 'SMTP' : 'POP3';
-  const r = i < 0 ? ['', 'UNKNOWN', 'unknown result code'] : t.substring(i + 1, t.indexOf('\n', i + 1)).split(' ');
+  const r = tableRow('\n' + kind + n + ' ') || tableRow('\n*' + n + ' ') || ['', 'UNKNOWN', 'unknown result code'];
   return err('E_' + w + '_' + r[1], command + ': ' + r.slice(2).join(' ').replace('%', w) + ' (' + n + ')', { result: n, command: command });
 }
 
@@ -221,12 +224,12 @@ export class Mail {
 
   /**
    * "AT+NAME=v1,v2..." for the write form: each value checked and encoded as its param in the command table says,
-   * against the module's =? limits once known (lengths are not checked before: `early`). Throws E_PARAM.
+   * against the module's =? limits (`early`, before they are known: lengths unchecked). Throws E_PARAM.
    */
   line_(name: string, values: any, early?: boolean): string {
     const r = row(name);
     if (!r) throw bad('command', 'unknown command ' + name);
-    if (!(values instanceof Array)) values = [values];
+    if (!Array.isArray(values)) values = [values];
     const out: string[] = [];
     for (let i = 0; i < values.length && values[i] !== undefined; i++) {
       const p = r[i + 2];
@@ -235,7 +238,7 @@ export class Mail {
       const t = p.split(':')[1];
       const d = t.substr(1).split('-');
       if (t.charAt(0) == 'i') out.push(intParam(values[i], this.limit_(name, i, +d[0], true), this.limit_(name, i, +d[1]), what));
-      else out.push(quote(values[i], early ? 1e9 : this.limit_(name, i, +d[0]), what));
+      else out.push(quote(values[i], early && !this.lim_ ? 1e9 : this.limit_(name, i, +d[0]), what));
     }
     return 'AT+' + name + (out.length ? '=' + out.join(',') : '');
   }
@@ -261,7 +264,7 @@ export class Mail {
       } else if (form == '=') line = this.line_(name, values);
       else if (f.indexOf('p') >= 0) {
         c.prompt = '> ';
-        c.payload = values instanceof Array ? values[0] : values;
+        c.payload = Array.isArray(values) ? values[0] : values;
         c.terminator = '\x1a';
       }
       if (f.indexOf('f') >= 0 && form.indexOf('?') < 0) {

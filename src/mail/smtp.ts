@@ -73,7 +73,7 @@ function plan(x: any, early?: boolean): void {
   const subject = m.subject === undefined ? '' : m.subject;
   const body = m.body === undefined ? '' : m.body;
   scan(subject, 1e9, /[\x00-\x1f\x7f]/, 'subject', ' (it would break the mail header)');
-  scan(body, 1e9, /[^]/, 'body');
+  if (typeof body != 'string') throw bad('body', 'must be a string');
   const cs = m.charset || (/[^\x00-\x7f]/.test(subject + body) ? 'UTF-8' : 'ASCII');
   const hexed = cs.toUpperCase() != 'ASCII';
   const L = function (name: string, values: any[]) {
@@ -86,7 +86,7 @@ function plan(x: any, early?: boolean): void {
   let n = 0;
   for (let k = 0; k < 3; k++) {
     const v = (m as any)[KINDS[k]];
-    const list = v == null ? [] : v instanceof Array ? v : [v];
+    const list = v == null ? [] : Array.isArray(v) ? v : [v];
     if (list.length > max) throw bad(KINDS[k], list.length + ' recipients; the module takes at most ' + max + ' of each kind');
     let all = '';
     for (let i = 0; i < list.length; i++) all += L('SMTPRCPT', ([k, i] as any[]).concat(address(list[i], KINDS[k] + '[' + i + ']'))) + '\n';
@@ -95,7 +95,7 @@ function plan(x: any, early?: boolean): void {
   }
   if (!n) throw bad('to', 'no recipient');
   lines.push(L('SMTPSUB', [hexed ? hex(subject, true) : subject]));
-  const bmax = early ? 1e9 : c.limit_('SMTPBODY', 0, 4096);
+  const bmax = early && !c.lim_ ? 1e9 : c.limit_('SMTPBODY', 0, 4096);
   x.body = hexed ? hex(body, true) : promptText(body, bmax, 'body');
   if (x.body.length > bmax) throw bad('body', 'needs ' + x.body.length + ' hex digits; the module accepts at most ' + bmax);
   const a = m.attachment;
@@ -159,31 +159,29 @@ const STEPS: Step[] = [
     })();
   },
   function (x, next) {
-    // each recipient list as one setting, after the delete form when the module may hold more entries of that kind
+    // each recipient list as one setting ("RCPT<kind>"); its lines go after the delete form when the module may hold
+    // more entries of that kind than the new list has ("RMAX<kind>": how many it may hold)
     const c: Mail = x.c;
-    let k = -1;
-    let j = 0;
-    let items: string[] = [];
-    (function one(e?: any): void {
-      if (e) return next(e);
-      const key = 'RCPT' + k;
-      const max = c.held_['RMAX' + k];
-      if (k >= 0 && j == items.length) {
-        c.held_[key] = x.rcpt[k];
-        c.held_['RMAX' + k] = '' + Math.max(items.length, max === undefined ? 0 : +max);
-      }
-      while (k < 0 || j == items.length) {
-        if (++k == 3) return next();
-        if (c.held_['RCPT' + k] == x.rcpt[k]) continue;
-        delete c.held_['RCPT' + k];
-        items = x.rcpt[k].split('\n');
-        items.pop();
-        const m = c.held_['RMAX' + k];
-        j = m !== undefined && +m <= items.length ? 0 : -1;
-        break;
-      }
-      c.cmd_(j < 0 ? 'AT+SMTPRCPT=' + k : items[j], null, one);
-      j++;
+    let k = 0;
+    (function kind(e?: any): void {
+      if (e || k == 3) return next(e);
+      const t = k++;
+      const all = x.rcpt[t];
+      if (c.held_['RCPT' + t] == all) return kind();
+      delete c.held_['RCPT' + t];
+      const items = all.split('\n');
+      items.pop();
+      const n = items.length;
+      const max = c.held_['RMAX' + t];
+      if (max === undefined || +max > n) items.unshift('AT+SMTPRCPT=' + t);
+      (function item(e2?: any): void {
+        if (e2) return next(e2);
+        const line = items.shift();
+        if (line) return c.cmd_(line, null, item);
+        c.held_['RCPT' + t] = all;
+        c.held_['RMAX' + t] = '' + n;
+        kind();
+      })();
     })();
   },
   function (x, next) {

@@ -39,23 +39,24 @@ t('send() stores the alert before answering; the worker delivers it, attachments
   const b = bootBoard(emu, dir, appConfig(servers));
   const photo = randomBytes(9000);
   b.sb.storage.write('cam.jpg', photo.toString('latin1'));
-  const id1 = b.sb.run('app.alerts.send({subject: "Tank 3 low", body: "Level 12%"}, function () {})');
+  const id1 = b.sb.run('app.send({subject: "Tank 3 low", body: "Level 12%"}, function () {})');
   void id1;
   const ids = b.sb.run(`[
-    app.alerts.outbox.add({subject: "Door open", body: "Door 2 opened at night"}),
-    app.alerts.outbox.add({subject: "Camera", body: "see photo", attachment: {name: "cam.jpg", file: "cam.jpg"}})
+    require("s9box").add({subject: "Door open", body: "Door 2 opened at night"}),
+    require("s9box").add({subject: "Camera", body: "see photo", attachment: {name: "cam.jpg", file: "cam.jpg"}})
   ]`);
   assert.equal(b.sb.storage.list().filter((n) => /^ob\d/.test(n)).length, 3, 'three records in Storage at once');
-  b.sb.run('app.alerts.kick()');
+  b.sb.run('app.kick()');
   await waitFor(() => delivered(from).length === 3 && b.events.some((e) => e[0] === 'idle'), 20000, 'three deliveries');
-  assert.equal(b.sb.run('app.alerts.pending()').length, 0);
+  assert.equal(b.sb.run('app.pending()').length, 0);
   assert.equal(b.sb.storage.list().filter((n) => /^o[ba]\d/.test(n)), [], 'outbox records and owned attachments erased');
   assert.ok(b.sb.storage.read('cam.jpg'), 'a referenced Storage file is left alone');
   const cam = servers.smtp.received.slice(from).find((m) => /Camera/.test(m.raw.toString('latin1')))!;
   const parsed = await simpleParser(cam.raw);
   assert.is(createHash('sha256').update(parsed.attachments[0].content).digest('hex'), createHash('sha256').update(photo).digest('hex'));
   assert.equal(delivered(from).map((d) => d.id).sort(), [1, ids[0], ids[1]].sort());
-  await waitFor(() => b.sb.run('app.alerts.mail.bearerUp') === false, 5000, 'the bearer closed when the outbox emptied');
+  await waitFor(() => b.sb.run('app.mail') === null && !emu.bearerIsOpen(1), 5000, 'the bearer closed and the client let go when the outbox emptied');
+  assert.equal(b.sb.cached(), ['s9app'], 'idle, only the app module stays loaded');
   b.kill();
   emu.close();
 });
@@ -65,23 +66,23 @@ t('a bad recipient is set aside and reported, not retried; a server error is ret
   const dir = tempDir('alerts-');
   const from = servers.smtp.received.length;
   const b = bootBoard(emu, dir, appConfig(servers, { to: ['nobody@example.org'] }));
-  b.sb.run('app.alerts.send({subject: "never", body: "x"})');
+  b.sb.run('app.send({subject: "never", body: "x"})');
   await waitFor(() => b.events.some((e) => e[0] === 'failed'), 10000, 'failed event');
   assert.equal(b.events.find((e) => e[0] === 'failed'), ['failed', 1, 'E_SMTP_BAD_RECIPIENT']);
-  const failed = b.sb.run('app.alerts.failed()');
+  const failed = b.sb.run('app.failed()');
   assert.is(failed.length, 1);
   assert.is(failed[0].error.code, 'E_SMTP_BAD_RECIPIENT');
-  assert.is(b.sb.run('app.alerts.pending()').length, 0);
+  assert.is(b.sb.run('app.pending()').length, 0);
   b.kill();
   const c = bootBoard(emu, dir, appConfig(servers));
   servers.smtp.faults.push({ stage: 'message', reply: '451 4.3.0 try later', times: 2 });
-  c.sb.run('app.alerts.send({subject: "eventually", body: "x"})');
+  c.sb.run('app.send({subject: "eventually", body: "x"})');
   await waitFor(() => c.events.some((e) => e[0] === 'sent'), 15000, 'sent after retries');
   const retries = c.events.filter((e) => e[0] === 'retry' && e[2] === 'E_SMTP_SERVER');
   assert.is(retries.length, 2, JSON.stringify(c.events));
   assert.equal(retries[0], ['retry', 2, 'E_SMTP_SERVER']);
   assert.equal(delivered(from).map((d) => d.id), [2]);
-  assert.is(c.sb.run('app.alerts.failed()').length, 1, 'the set-aside alert stays for the user');
+  assert.is(c.sb.run('app.failed()').length, 1, 'the set-aside alert stays for the user');
   c.kill();
   emu.close();
 });
@@ -90,7 +91,7 @@ t('nothing lost: the board is reset before and after every AT step of a send and
   // how many command lines one whole send takes, first
   const probeEmu = await emulator();
   const probe = bootBoard(probeEmu, tempDir('alerts-'), appConfig(servers));
-  probe.sb.run('app.alerts.send({subject: "probe", body: "x", attachment: {name: "a.bin", data: E.toUint8Array([1,2,3,255,0,13,10])}})');
+  probe.sb.run('app.send({subject: "probe", body: "x", attachment: {name: "a.bin", data: E.toUint8Array([1,2,3,255,0,13,10])}})');
   await waitFor(() => probe.events.some((e) => e[0] === 'idle') && probe.events.some((e) => e[0] === 'sent'), 15000, 'probe send');
   const steps = probe.commands();
   probe.kill();
@@ -111,14 +112,14 @@ t('nothing lost: the board is reset before and after every AT step of a send and
           if (n === k && p === phase) run.kill();
         });
         boards.push(first);
-        first.sb.run(`app.alerts.send({subject: ${JSON.stringify(subject)}, body: "x", attachment: {name: "a.bin", data: E.toUint8Array([1,2,3,255,0,13,10])}})`);
+        first.sb.run(`app.send({subject: ${JSON.stringify(subject)}, body: "x", attachment: {name: "a.bin", data: E.toUint8Array([1,2,3,255,0,13,10])}})`);
         await waitFor(() => first.commands() >= k || first.events.some((e) => e[0] === 'idle'), 10000, `reset point ${k}`);
         first.kill();
         resets++;
         // power is back: the same Storage, the same module (in whatever state the reset left it)
         const second = bootBoard(emu, dir, appConfig(servers));
         boards.push(second);
-        await waitFor(() => second.sb.run('!app.alerts.busy && app.alerts.pending().length === 0'), 20000, `redelivery after reset at ${k} ${phase}`);
+        await waitFor(() => second.sb.run('!app.busy && app.pending().length === 0'), 20000, `redelivery after reset at ${k} ${phase}`);
         // a send the first board left running in the module may still finish: give it the time to
         await new Promise((r) => setTimeout(r, 300));
         const got = delivered(from).filter((d) => d.subject.startsWith(subject));

@@ -2,21 +2,23 @@
 // (and the outbox, in Storage, survives the reset).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadBundle } from '../../host/sandbox';
+import { bootSandbox } from '../../host/sandbox';
+import { runtimeBoard } from '../../host/build';
+import { loadBoard } from '../../host/boards';
 
 test('a hung worker stops kicking the watchdog; an idle one keeps kicking it', async () => {
-  const sb = loadBundle({ board: 'linux' });
+  const sb = bootSandbox({ board: 'linux' });
   // a module that never answers: the worker stays inside the bring-up of the first alert
-  sb.run(`var app = SIM900MAIL.startApp(SIM900MAIL.board, {to: "a@example.org", smtp: {host: "h"}, from: {address: "b@example.org"},
-    watchdog: 0.3, stallLimit: 250}, undefined);`);
+  sb.run(`var app = require("s9app").start(${JSON.stringify(runtimeBoard(loadBoard('linux')))}, {to: "a@example.org", smtp: {host: "h"},
+    from: {address: "b@example.org"}, watchdog: 0.3, stallLimit: 250});`);
   const E = (sb.context as any).E;
   assert.is(E.watchdogTimeout, 0.3, 'E.enableWatchdog was called');
   await new Promise((r) => setTimeout(r, 400));
   const idleKicks = E.watchdogKicks || 0;
   assert.ok(idleKicks >= 2, `an idle worker kicks (${idleKicks})`);
-  sb.run('app.alerts.send({subject: "s", body: "b"})');
+  sb.run('app.send({subject: "s", body: "b"})');
   await new Promise((r) => setTimeout(r, 150));
-  assert.ok(sb.run('app.alerts.busy'), 'the worker is stuck on the silent module');
+  assert.ok(sb.run('app.busy'), 'the worker is stuck on the silent module');
   const before = E.watchdogKicks;
   await new Promise((r) => setTimeout(r, 800));
   const after = E.watchdogKicks;

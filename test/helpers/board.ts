@@ -1,11 +1,13 @@
-// A board in the sandbox running the linux bundle's example app, wired to an emulator; it can be killed at any
-// moment (like a reset) and started again on the same Storage folder.
+// A board in the sandbox running the linux board's example app (its Storage modules), wired to an emulator; it can
+// be killed at any moment (like a reset) and started again on the same Storage folder.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sim900Emulator } from '../../host/emulator';
 import { clientAccounts, type MailServers } from '../../host/servers';
-import { loadBundle, type Sandbox } from '../../host/sandbox';
+import { bootSandbox, type Sandbox } from '../../host/sandbox';
+import { runtimeBoard } from '../../host/build';
+import { loadBoard } from '../../host/boards';
 
 export interface BoardRun {
   sb: Sandbox;
@@ -33,11 +35,11 @@ export function appConfig(servers: MailServers, extra?: any): any {
 }
 
 /**
- * Boots the bundle on `storageDir` with the example app. `onCommand(n, phase)` is called for the n-th command
+ * Boots the board on `storageDir` with the example app (global `app`). `onCommand(n, phase)` is called for the n-th command
  * line the board writes, 'before' it reaches the module and 'after'; it may kill the board.
  */
 export function bootBoard(emu: Sim900Emulator, storageDir: string, config: any, onCommand?: (n: number, phase: 'before' | 'after', run: BoardRun) => void): BoardRun {
-  const sb = loadBundle({ board: 'linux', storageDir });
+  const sb = bootSandbox({ board: 'linux', storageDir });
   const port = sb.ports.Serial1;
   let dead = false;
   let commands = 0;
@@ -72,11 +74,11 @@ export function bootBoard(emu: Sim900Emulator, storageDir: string, config: any, 
   (sb.context as any).__host = {
     event: (...a: any[]) => events.push(JSON.parse(JSON.stringify(a))),
   };
-  sb.run(`var app = SIM900MAIL.startApp(SIM900MAIL.board, ${JSON.stringify(config)}, SIM900MAIL.mime);
-    app.alerts.on('sent', function (id) { __host.event('sent', id); });
-    app.alerts.on('retry', function (id, e) { __host.event('retry', id, e.code); });
-    app.alerts.on('failed', function (id, e) { __host.event('failed', id, e.code); });
-    app.alerts.on('idle', function () { __host.event('idle'); });`);
+  sb.run(`var app = require("s9app").start(${JSON.stringify(runtimeBoard(loadBoard('linux')))}, ${JSON.stringify(config)});
+    app.on('sent', function (id) { __host.event('sent', id); });
+    app.on('retry', function (id, e) { __host.event('retry', id, e.code); });
+    app.on('failed', function (id, e) { __host.event('failed', id, e.code); });
+    app.on('idle', function () { __host.event('idle'); });`);
   return run;
 }
 

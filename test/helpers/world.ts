@@ -1,16 +1,19 @@
 // A whole test world: real Dovecot and SMTP servers on loopback, the SIM900 emulator, and the email client
 // wired to it either from the sources (in Node) or from the linux board's bundle in the sandbox.
+// (via 'source': the sources in Node, shaped like Espruino by host/espruino-node; via 'module': the linux board's
+// Storage modules in the sandbox)
+import '../../host/espruino-node';
 import { Sim900Emulator, type PartialOptions } from '../../host/emulator';
 import { clientAccounts, startMailServers, type MailServers, type MailServersOptions } from '../../host/servers';
-import { loadBundle, type Sandbox } from '../../host/sandbox';
-import { connect, type Mailer } from '../../src/mail/mailer';
+import { bootSandbox, type Sandbox } from '../../host/sandbox';
+import { connect, type Mail } from '../../src/mail/client';
 
-export type Via = 'source' | 'bundle';
+export type Via = 'source' | 'module';
 
 export interface World {
   servers: MailServers;
   emu: Sim900Emulator;
-  mail: Mailer;
+  mail: Mail;
   sandbox: Sandbox | null;
   /** bytes the client wrote to the module */
   written: () => string;
@@ -72,15 +75,15 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     },
     o.client || {},
   );
-  let mail: Mailer;
+  let mail: Mail;
   let sandbox: Sandbox | null = null;
   let written: () => string;
-  if ((o.via ?? 'source') === 'bundle') {
-    sandbox = loadBundle({ board: 'linux' });
+  if ((o.via ?? 'source') === 'module') {
+    sandbox = bootSandbox({ board: 'linux' });
     const port = sandbox.ports.Serial1;
     port.onWrite((b) => emu.input(b));
     emu.on('output', (b: Buffer) => port.feed(b));
-    mail = sandbox.lib.connect(sandbox.context.Serial1, options);
+    mail = sandbox.require('s9mail').connect(sandbox.context.Serial1, options);
     written = () => port.writtenText();
   } else {
     const serial = new EmulatorSerial(emu);

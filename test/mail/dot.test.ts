@@ -28,7 +28,7 @@ const line = fc.stringMatching(/^[.a-z\r]{0,12}$/).map((s) => s.replace(/\r/g, '
 const body = fc.array(line, { maxLength: 30 }).map((ls) => ls.map((l) => l + '\r\n').join(''));
 
 const sb = loadBundle({ board: 'linux' });
-for (const [name, Decoder] of [['sources', DotDecoder], ['bundle', sb.lib.DotDecoder]] as [string, any][]) {
+for (const [name, Decoder] of [['sources', DotDecoder], ['module', sb.lib.DotDecoder]] as [string, any][]) {
   test(`dot decoder (${name}): unstuffed output and end do not depend on chunking`, () => {
     fc.assert(
       fc.property(body, fc.array(fc.nat(400)), fc.boolean(), (b, cuts, ok) => {

@@ -7,6 +7,9 @@ import { simpleParser } from 'mailparser';
 import { startMailServers, type MailServers } from '../../host/servers';
 import { collector, startWorld, type World } from '../helpers/world';
 
+/** the POP3 mailbox of the last pop3Login */
+let box: any;
+
 const plain = (v: any) => JSON.parse(JSON.stringify(v));
 let servers: MailServers;
 let w: World | null = null;
@@ -24,24 +27,24 @@ t.after.each(async () => {
 });
 
 async function lastMail(world: World): Promise<any> {
-  await world.mail.pop3Login();
-  const { count } = await world.mail.pop3Count();
+  box = await world.mail.pop3Login();
+  const { count } = await box.count();
   const c = collector();
-  await world.mail.pop3Retrieve(count, c.sink);
-  for (let i = 1; i <= count; i++) await world.mail.pop3Delete(i);
-  await world.mail.pop3Logout();
+  await box.retrieve(count, c.sink);
+  for (let i = 1; i <= count; i++) await box.delete(i);
+  await box.logout();
   return simpleParser(c.buffer());
 }
 
 t('test forms: the module maxima are queried once and enforced', async () => {
   w = await startWorld({ reuse: servers, emulator: { maxima: { subject: 20, rcptIndexMax: 1 } } });
-  const limits = plain(await w.mail.queryLimits());
+  const limits = plain(await w.mail.limits());
   assert.equal(limits.SMTPSUB, [20]);
   assert.equal(limits.EMAILTO, [[10, 120]]);
   assert.equal(limits.SMTPRCPT[1], [0, 1]);
   assert.equal(limits.SMTPBODY, [4096]);
   const n = (w.written().match(/=\?\r/g) || []).length;
-  await w.mail.queryLimits();
+  await w.mail.limits();
   assert.is((w.written().match(/=\?\r/g) || []).length, n, 'asked once');
   const e1 = await w.mail.sendMail({ to: 'a@example.org', subject: 'twenty-one characters', body: 'b' }).catch((e: any) => e);
   assert.is(e1.code, 'E_PARAM');
@@ -49,7 +52,7 @@ t('test forms: the module maxima are queried once and enforced', async () => {
   const e2 = await w.mail.sendMail({ to: ['a@example.org', 'b@example.org', 'c@example.org'], subject: 's', body: 'b' }).catch((e: any) => e);
   assert.is(e2.code, 'E_PARAM');
   assert.match(e2.message, /at most 2/);
-  assert.equal(plain(await w.mail.bearerTest()).slice(0, 2), [[0, 5], [1, 3]]);
+  assert.equal(plain(await w.mail.test('SAPBR')).slice(0, 2), [[0, 5], [1, 3]]);
 });
 
 t('every test form of the manual answers and parses', async () => {
@@ -61,55 +64,55 @@ t('every test form of the manual answers and parses', async () => {
     POP3CMD: [[1, 4], [1, 65535], [0, 65535]], POP3READ: [[1, 1460]], POP3DEL: [[1, 65535]], POP3RSET: [], POP3OUT: [],
   };
   for (const name of Object.keys(expect)) {
-    const f = plain(await w.mail.testForm(name));
+    const f = plain(await w.mail.test(name));
     if (name === 'POP3CMD') assert.equal(f[0], expect[name][0], name);
     else assert.equal(f, expect[name], name);
   }
-  assert.is((await w.mail.testForm('NOT;AT+X').catch((e: any) => e)).code, 'E_PARAM');
+  assert.is((await w.mail.test('NOT;AT+X').catch((e: any) => e)).code, 'E_PARAM');
 });
 
 t('read forms give back what the module holds', async () => {
   w = await startWorld({ reuse: servers, emulator: { clearAfterSend: false }, client: { keepsSettings: true } });
-  await w.mail.setCid(2);
-  assert.is(await w.mail.getCid(), 2);
-  await w.mail.setCid(1);
-  await w.mail.setEmailTimeout(45);
-  assert.is(await w.mail.getEmailTimeout(), 45);
-  const e = await w.mail.setEmailTimeout(5).catch((x: any) => x);
+  await w.mail.set('EMAILCID', 2);
+  assert.equal(plain(await w.mail.get('EMAILCID')), { cid: 2 });
+  await w.mail.set('EMAILCID', [1]);
+  await w.mail.set('EMAILTO', 45);
+  assert.is((await w.mail.get('EMAILTO')).timeout, 45);
+  const e = await w.mail.set('EMAILTO', 5).catch((x: any) => x);
   assert.is(e.code, 'E_PARAM');
   await w.mail.sendMail({ to: ['Al <al@example.org>'], cc: 'cc@example.org', bcc: 'bcc@example.org', subject: 'read back', body: 'b', attachment: { name: 'a.txt', data: 'hello\r\n', type: 'text' } });
-  assert.equal(plain(await w.mail.getSmtpServer()), { host: '127.0.0.1', port: servers.smtp.port });
-  assert.equal(plain(await w.mail.getSmtpAuth()), { auth: true, user: servers.pop3.user, password: servers.pop3.password });
-  assert.equal(plain(await w.mail.getFrom()), { address: 'board@example.org', name: 'Pump station 4' });
-  assert.equal(plain(await w.mail.getRecipients()), [
-    { type: 'to', index: 0, address: 'al@example.org', name: 'Al' },
-    { type: 'cc', index: 0, address: 'cc@example.org', name: '' },
-    { type: 'bcc', index: 0, address: 'bcc@example.org', name: '' },
+  assert.equal(plain(await w.mail.get('SMTPSRV')), { host: '127.0.0.1', port: servers.smtp.port });
+  assert.equal(plain(await w.mail.get('SMTPAUTH')), { auth: 1, user: servers.pop3.user, password: servers.pop3.password });
+  assert.equal(plain(await w.mail.get('SMTPFROM')), { address: 'board@example.org', name: 'Pump station 4' });
+  assert.equal(plain(await w.mail.get('SMTPRCPT')), [
+    { type: 0, index: 0, address: 'al@example.org', name: 'Al' },
+    { type: 1, index: 0, address: 'cc@example.org', name: '' },
+    { type: 2, index: 0, address: 'bcc@example.org', name: '' },
   ]);
-  assert.is(await w.mail.getSubject(), 'read back');
-  assert.equal(plain(await w.mail.getAttachment()), { type: 1, name: 'a.txt', encoding: 0 });
-  assert.is(await w.mail.getCharset(), 'ASCII');
-  await w.mail.pop3Login();
-  await w.mail.pop3Logout();
-  assert.equal(plain(await w.mail.getPop3Server()), { host: '127.0.0.1', user: servers.pop3.user, password: servers.pop3.password, port: servers.pop3.port });
+  assert.equal(plain(await w.mail.get('SMTPSUB')), { subject: 'read back' });
+  assert.equal(plain(await w.mail.get('SMTPFILE')), { type: 1, name: 'a.txt', encoding: 0 });
+  assert.equal(plain(await w.mail.get('SMTPCS')), { charset: 'ASCII' });
+  box = await w.mail.pop3Login();
+  await box.logout();
+  assert.equal(plain(await w.mail.get('POP3SRV')), { host: '127.0.0.1', user: servers.pop3.user, password: servers.pop3.password, port: servers.pop3.port });
 });
 
 t('bearer: set-up, open, status with IP, parameters (multi-line =4), save, close', async () => {
   w = await startWorld({ reuse: servers, emulator: { bearerIp: '10.89.193.1' }, client: { apn: 'CMNET', apnUser: 'u1', apnPassword: 'p1' } });
-  assert.equal(plain(await w.mail.bearerStatus()), { cid: 1, status: 3, state: 'closed', ip: '0.0.0.0' });
-  assert.equal(plain(await w.mail.bearerOpen()), { ip: '10.89.193.1' });
-  assert.equal(plain(await w.mail.bearerStatus()), { cid: 1, status: 1, state: 'connected', ip: '10.89.193.1' });
-  const p = plain(await w.mail.bearerParams());
+  assert.equal(plain(await w.mail.bearer('status')), { cid: 1, status: 3, state: 'closed', ip: '0.0.0.0' });
+  assert.equal(plain(await w.mail.bearer('open')), { ip: '10.89.193.1' });
+  assert.equal(plain(await w.mail.bearer('status')), { cid: 1, status: 1, state: 'connected', ip: '10.89.193.1' });
+  const p = plain(await w.mail.bearer('params'));
   assert.is(p.CONTYPE, 'GPRS');
   assert.is(p.APN, 'CMNET');
   assert.is(p.USER, 'u1');
   assert.is(p.PWD, 'p1');
-  await w.mail.bearerSave();
-  await w.mail.bearerClose();
-  assert.is((await w.mail.bearerStatus()).status, 3);
+  await w.mail.bearer('save');
+  await w.mail.bearer('close');
+  assert.is((await w.mail.bearer('status')).status, 3);
   assert.is(w.mail.bearerUp, false);
   const bad = await startWorld({ reuse: servers, emulator: { sapbrOpenFails: true } });
-  const e = await bad.mail.bearerOpen().catch((x: any) => x);
+  const e = await bad.mail.bearer('open').catch((x: any) => x);
   assert.is(e.code, 'E_BEARER');
   await bad.stop();
 });
@@ -135,21 +138,21 @@ t('SIM800 dialect: chosen by option, and detected when the module refuses the SI
 
 t('SMTP and POP3 never at once: a send waits for the log-out, or is refused', async () => {
   w = await startWorld({ reuse: servers });
-  await w.mail.pop3Login();
+  box = await w.mail.pop3Login();
   const order: string[] = [];
   const sending = w.mail.sendMail({ to: 'a@example.org', subject: 'waits', body: 'b' }).then(() => order.push('sent'));
   await new Promise((r) => setTimeout(r, 50));
-  await w.mail.pop3Count();
+  await box.count();
   order.push('count');
-  await w.mail.pop3Logout();
+  await box.logout();
   order.push('logout');
   await sending;
   assert.equal(order, ['count', 'logout', 'sent']);
   const r = await startWorld({ reuse: servers, client: { busy: 'refuse' } });
-  await r.mail.pop3Login();
+  box = await r.mail.pop3Login();
   const e = await r.mail.sendMail({ to: 'a@example.org', subject: 's', body: 'b' }).catch((x: any) => x);
   assert.is(e.code, 'E_BUSY');
-  await r.mail.pop3Logout();
+  await box.logout();
   await r.stop();
   await lastMail(w);
 });
@@ -170,11 +173,10 @@ t('a repeat alert sends no setting the module still holds', async () => {
 });
 
 t('attachment read from a Storage file in pieces (bundle in the sandbox)', async () => {
-  w = await startWorld({ reuse: servers, via: 'bundle' });
+  w = await startWorld({ reuse: servers, via: 'module' });
   const bytes = randomBytes(20000);
   w.sandbox!.storage.write('photo.jpg', bytes.toString('latin1'));
-  const reader = w.sandbox!.run('SIM900MAIL.storageReader("photo.jpg")');
-  await w.mail.sendMail({ to: 'a@example.org', subject: 'from flash', body: 'b', attachment: { name: 'photo.jpg', data: reader } });
+  await w.mail.sendMail({ to: 'a@example.org', subject: 'from flash', body: 'b', attachment: { name: 'photo.jpg', file: 'photo.jpg' } });
   const m = await lastMail(w);
   assert.is(createHash('sha256').update(m.attachments[0].content).digest('hex'), createHash('sha256').update(bytes).digest('hex'));
 });

@@ -6,8 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { startWorld, collector } from '../helpers/world';
 
+/** the POP3 mailbox of the last pop3Login */
+let box: any;
+
 test('send and retrieve with random chunking and noise URCs (bundle)', async () => {
-  const w = await startWorld({ via: 'bundle', emulator: { seed: 7, chunkMax: 9, faults: { noiseRate: 0.3 } as any } });
+  const w = await startWorld({ via: 'module', emulator: { seed: 7, chunkMax: 9, faults: { noiseRate: 0.3 } as any } });
   try {
     const events: string[] = [];
     w.mail.on('ring', () => events.push('ring'));
@@ -17,11 +20,11 @@ test('send and retrieve with random chunking and noise URCs (bundle)', async () 
     const u8 = w.sandbox!.run(`new Uint8Array(${bytes.length})`);
     u8.set(bytes);
     await w.mail.sendMail({ to: 'a@example.org', subject: 'rough line', body: 'RING\r\nOK\r\n+CMTI: "SM",1', attachment: { name: 'x.bin', data: u8 } });
-    await w.mail.pop3Login();
+    box = await w.mail.pop3Login();
     const c = collector();
-    await w.mail.pop3Retrieve(1, c.sink);
-    await w.mail.pop3Delete(1);
-    await w.mail.pop3Logout();
+    await box.retrieve(1, c.sink);
+    await box.delete(1);
+    await box.logout();
     const m = await simpleParser(c.buffer());
     assert.is(m.text!.replace(/\r\n/g, '\n').trim(), 'RING\nOK\n+CMTI: "SM",1');
     assert.is(createHash('sha256').update(m.attachments[0].content).digest('hex'), createHash('sha256').update(bytes).digest('hex'));
