@@ -8,8 +8,8 @@
 // trailing `export {a as run}` becomes `exports.run = a`, the shape Espruino's require() evaluates.
 import * as esbuild from 'esbuild';
 import * as acorn from 'acorn';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { checkEspruino, formatViolations, type SourceMap } from './guard';
 import { ROOT, boardIds, loadBoard } from './boards';
 import { goals, type Board } from '../boards/types';
@@ -161,6 +161,19 @@ export async function buildModules(entries: { [name: string]: string }, minify =
   return { code, problems };
 }
 
+/** Builds one TypeScript source given as text (the guard's tests): its module code, or the problems. */
+export async function buildProbe(contents: string, minify = true): Promise<{ code: string; problems: string[] }> {
+  mkdirSync(join(ROOT, 'build'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'build', '.probe-'));
+  try {
+    writeFileSync(join(dir, 'entry.ts'), contents);
+    const r = await buildModules({ probe: relative(ROOT, join(dir, 'entry.ts')) }, minify);
+    return { code: r.code.probe || '', problems: r.problems };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function boardDir(id: string): string {
   return join(ROOT, 'build', id);
 }
@@ -193,7 +206,7 @@ export async function buildAll(ids = boardIds()): Promise<BoardBuild[]> {
 export function builtFiles(id: string): { [name: string]: string } {
   const dir = boardDir(id);
   const out: { [name: string]: string } = {};
-  for (const n of readdirSync(dir)) out[n] = require('node:fs').readFileSync(join(dir, n), 'latin1');
+  for (const n of readdirSync(dir)) out[n] = readFileSync(join(dir, n), 'latin1');
   return out;
 }
 

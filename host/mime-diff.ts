@@ -262,23 +262,16 @@ export function listMails(folder: string): string[] {
 }
 
 /**
- * The board reader. Default: a bundle of src/mime built right now with the boards' esbuild options and checked
- * by the Espruino guard, run in the host sandbox (so other modules' state cannot make it stale or break it).
- * board: the built build/<board>.js instead (SIM900MAIL.mime). sources: the TypeScript sources in Node.
+ * The board reader: the s9mime Storage module of a built board (default linux) in the host sandbox, or with
+ * useSources the TypeScript sources in Node.
  */
-export async function boardMime(useSources: boolean, board?: string): Promise<{ mime: MimeLib; close(): void; bytes: number }> {
+export async function boardMime(useSources: boolean, board = 'linux'): Promise<{ mime: MimeLib; close(): void; bytes: number }> {
   if (useSources) return { mime: (await import('../src/mime')) as any, close() {}, bytes: 0 };
-  const { loadBundle } = await import('./sandbox');
-  if (board) {
-    const sb = loadBundle({ board });
-    if (!sb.lib.mime) throw new Error(`build/${board}.js has no SIM900MAIL.mime: is \`export * as mime from './mime'\` in src/index.ts, and the bundle rebuilt (npm run build)?`);
-    return { mime: sb.lib.mime, close: () => sb.close(), bytes: 0 };
-  }
-  const { buildGuarded, libraryEntry } = await import('./bundle');
-  const built = await buildGuarded(libraryEntry('./src/mime'), 'mime.js');
-  if (built.problems.length) throw new Error('the mime bundle does not build:\n' + built.problems.join('\n'));
-  const sb = loadBundle({ code: built.code });
-  return { mime: sb.lib, close: () => sb.close(), bytes: Buffer.byteLength(built.code) };
+  const { bootSandbox } = await import('./sandbox');
+  const sb = bootSandbox({ board });
+  const code = sb.storage.read('s9mime');
+  if (code === undefined) throw new Error(`the ${board} board carries no MIME reader (s9mime): choose another board, or npm run build`);
+  return { mime: sb.require('s9mime'), close: () => sb.close(), bytes: Buffer.byteLength(code, 'latin1') };
 }
 
 export interface DiffResult {

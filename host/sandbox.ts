@@ -225,8 +225,10 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
         delete cache[name];
       },
       addCached: (name: string, code: any) => {
+        // Espruino evaluates a function's body as the module code (as the Web IDE sends modules)
+        if (typeof code === 'function') code = String(code).replace(/^[^{]*\{/, '').replace(/\}\s*$/, '');
         const module = vm.runInContext('({exports: {}})', context);
-        (typeof code === 'function' ? code : vm.runInContext(`(function (exports, module) {\n${code}\n})`, context))(module.exports, module);
+        vm.runInContext(`(function (exports, module) {\n${code}\n})`, context)(module.exports, module);
         cache[name] = module.exports;
       },
       getCached: () => Object.keys(cache),

@@ -1,8 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkEspruino } from '../../host/guard';
-import { buildGuarded } from '../../host/bundle';
-import { ROOT } from '../../host/boards';
+import { buildProbe } from '../../host/build';
 
 const refused: [string, string, RegExp][] = [
   ['default parameter', 'function f(a, b = 1) { return a + b }', /default parameter/],
@@ -83,7 +82,7 @@ const sourceCases: [string, string, RegExp][] = [
 
 for (const [name, src, why] of sourceCases) {
   test(`build refuses a TypeScript source with ${name}`, async () => {
-    const r = await buildGuarded({ contents: src, resolveDir: ROOT }, 'probe.js');
+    const r = await buildProbe(src);
     assert.ok(r.problems.length > 0, 'the build should fail');
     assert.match(r.problems.join('\n'), why);
   });
@@ -91,7 +90,7 @@ for (const [name, src, why] of sourceCases) {
 
 test('build accepts a clean TypeScript source', async () => {
   const src = 'export class Q { items: number[]; constructor() { this.items = [] } push(n: number): void { this.items.push(n) } }\n';
-  const r = await buildGuarded({ contents: src, resolveDir: ROOT }, 'probe.js');
+  const r = await buildProbe(src);
   assert.equal(r.problems, []);
   assert.ok(r.code.length > 0);
 });

@@ -3,15 +3,27 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadBundle } from '../../host/sandbox';
+import { bootSandbox } from '../../host/sandbox';
+
+function loadBundle(o: { code?: string; storageDir?: string }) {
+  const sb = bootSandbox({ storageDir: o.storageDir });
+  if (o.code) sb.run(o.code);
+  return sb;
+}
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('the linux bundle loads and exposes SIM900MAIL with its board', () => {
-  const sb = loadBundle({ board: 'linux' });
-  assert.type(sb.lib, 'object');
-  assert.is(sb.lib.board.id, 'linux');
-  assert.is(typeof sb.lib.VERSION, 'string');
+test("the linux board's Storage modules load with require() and go with Modules.removeCached", () => {
+  const logs: string[] = [];
+  const sb = bootSandbox({ board: 'linux', log: (s: any) => logs.push(String(s)) });
+  assert.ok(sb.storage.list().includes('s9mail') && sb.storage.list().includes('.bootcde'));
+  assert.type(sb.require('s9mail').connect, 'function');
+  assert.equal(sb.cached().sort(), ['s9mail']);
+  sb.run('Modules.removeCached("s9mail")');
+  assert.equal(sb.cached(), []);
+  // .bootcde starts the app from mail.json; without one it says so
+  sb.boot();
+  assert.match(logs.join('\n'), /no mail\.json/);
   sb.close();
 });
 
@@ -94,14 +106,12 @@ test('pins: digitalWrite/digitalRead and a PWRKEY-style pulse', async () => {
   sb.close();
 });
 
-test('init runs E.on("init") handlers and onInit', () => {
-  const sb = loadBundle({ code: 'var calls = []; E.on("init", function () { calls.push("E"); }); function onInit() { calls.push("onInit"); }' });
-  sb.init();
-  assert.equal(sb.run('calls.join(",")'), 'E,onInit');
+test('clearTimeout(undefined) throws, as on Espruino', () => {
+  const sb = loadBundle({ code: '' });
+  assert.throws(() => sb.run('clearTimeout(undefined)'), /not allowed/);
+  sb.run('clearTimeout(null); clearTimeout(12345)');
   sb.close();
 });
-
-
 
 test("String.indexOf behaves as on Espruino 2v29: a needle's start at the string's end counts", () => {
   const sb = loadBundle({ code: '' });

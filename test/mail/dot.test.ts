@@ -1,10 +1,10 @@
 // The POP3 dot decoder: unstuffing and end detection must not depend on where the data is cut, on the sources
-// and on the bundle (whose sandbox reproduces Espruino's String.indexOf quirk).
+// and on the board's POP3 module (whose sandbox reproduces Espruino's String.indexOf quirk).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { DotDecoder } from '../../src/mail/dot';
-import { loadBundle } from '../../host/sandbox';
+import { bootSandbox } from '../../host/sandbox';
 
 function stuff(body: string): string {
   return body.replace(/^\./gm, '..') + '.\r\n';
@@ -27,8 +27,8 @@ function runDecoder(Decoder: any, input: string, cuts: number[]): { out: string;
 const line = fc.stringMatching(/^[.a-z\r]{0,12}$/).map((s) => s.replace(/\r/g, ''));
 const body = fc.array(line, { maxLength: 30 }).map((ls) => ls.map((l) => l + '\r\n').join(''));
 
-const sb = loadBundle({ board: 'linux' });
-for (const [name, Decoder] of [['sources', DotDecoder], ['module', sb.lib.DotDecoder]] as [string, any][]) {
+const sb = bootSandbox({ board: 'linux' });
+for (const [name, Decoder] of [['sources', DotDecoder], ['module', sb.require('s9pop3').DotDecoder]] as [string, any][]) {
   test(`dot decoder (${name}): unstuffed output and end do not depend on chunking`, () => {
     fc.assert(
       fc.property(body, fc.array(fc.nat(400)), fc.boolean(), (b, cuts, ok) => {
