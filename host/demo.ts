@@ -1,22 +1,30 @@
-// `npm run demo`: the main job. Builds the bundles, starts Dovecot and the SMTP server, starts the SIM900 emulator
-// (paced at 115200 baud), runs the linux board's bundle as the board (in the sandbox, or on the Espruino
-// interpreter's Linux port through a pseudo-terminal when ESPRUINO names it), sends an alert with a binary
-// attachment through the outbox, reads it back over POP3 through the MIME reader on the board, and compares.
+// `npm run demo [-- --board <id>]`: the main job. Builds the boards' Storage modules, starts Dovecot and the SMTP
+// server, starts the SIM900 emulator (paced at the board's baud rate), and runs the board as it runs on the board:
+// its Storage holds the library's modules, mail.json and a picture; .bootcde starts the example app; a small driver
+// (the Storage module "s9demo") sends the picture as an alert through the outbox, then reads it back over POP3
+// through the MIME reader on the board (a board without them, the Original, leaves that to the host), and the
+// bytes are compared.
+//
+// Without ESPRUINO the board is the host sandbox. With ESPRUINO=<the interpreter's Linux port> the board's modules
+// run on that interpreter from its Storage, as on the board (pins the Linux port lacks map to nothing; the serial port
+// is a pseudo-terminal to the emulator), any LOW_MEMORY or MEMORY error fails the demo, and the line
+//   board <id>: storage <n> bytes, jsvars idle <n>, peak <n>, total <n>
+// gives the library's Storage bytes and process.memory(): usage after boot and app start, the most seen (sampled at
+// every AT command's completion), and the interpreter's total. Build the interpreter with the board's JsVar count
+// (make BOARD=LINUX VARIABLES=<n>) for figures that mean that board.
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAll } from './bundle';
-import { bundlePath } from './boards';
+import { simpleParser } from 'mailparser';
+import { buildBoard, goals, runtimeBoard, type BoardBuild } from './build';
+import { boardIds } from './boards';
 import { Sim900Emulator } from './emulator';
 import { servePty } from './emulator/pty';
-import { espruinoBinary, runOnInterpreter } from './interpreter';
-import { loadBundle } from './sandbox';
+import { bootInterpreter, espruinoBinary, writeStorage } from './interpreter';
+import { bootSandbox } from './sandbox';
 import { clientAccounts, startMailServers } from './servers';
-import { readFileSync } from 'node:fs';
-
-const ATTACHMENT_BYTES = 48 * 1024;
-const BAUD = 115200;
+import { Pop3Client } from './servers/pop3-client';
 
 /** Deterministic "camera picture": xorshift bytes, so a run can be compared with another. */
 function picture(n: number): Buffer {
@@ -31,82 +39,105 @@ function picture(n: number): Buffer {
   return b;
 }
 
+/** Bytes a Storage file takes in flash: a header (size, 28-character name, flags) and the data, word-aligned. */
+export function storageCost(bytes: number): number {
+  return 32 + Math.ceil(bytes / 4) * 4;
+}
+
+/**
+ * The picture a board sends: what its real Storage holds beside the library, the configuration, the outbox and (when
+ * it reads mail) the received copy, with 2 KB to spare; at most 48 KB, at least 4 KB.
+ */
+export function demoAttachmentBytes(b: BoardBuild, configBytes: number): number {
+  let room = b.board.espruino.storageBytes - 2048 - storageCost(configBytes) - storageCost(300) - storageCost(16);
+  for (const n of Object.keys(b.files)) room -= storageCost(Buffer.byteLength(b.files[n], 'latin1'));
+  const copies = b.board.features.pop3 && b.board.features.mime ? 2 : 1;
+  return Math.max(4096, Math.min(48 * 1024, Math.floor(room / copies / 1024) * 1024 - 64 * copies));
+}
+
+/** The driver on the board: sends the picture as an alert, then polls the inbox, reporting "@@<json>" lines. */
+const DRIVER = `
+var S = require("Storage"), peak = 0;
+function rep(o) { console.log("@@" + JSON.stringify(o)); }
+function mem() { var u = process.memory().usage; if (u > peak) peak = u; }
+function fin(o) { mem(); o.peak = peak; o.flags = E.getErrorFlags(); rep(o); }
+app.on("client", function (m) { m.at.onDone = mem; });
+app.on("progress", function (id, p) { rep(id == "in" ? {down: p[0], total: p[1]} : {up: p[0], total: p[1]}); });
+app.on("retry", function (id, e) { rep({retry: id, code: e.code, message: e.message}); });
+app.on("failed", function (id, e) { rep({failed: id, code: e.code, message: e.message}); });
+app.on("sent", function (id) {
+  rep({sent: id});
+  if (S.read("s9inbox", 0, 0) === undefined) return fin({done: 1});
+  var got = null;
+  app.onMail = function (msg, done) { got = msg; done(); };
+  app.poll(function (err, n) {
+    fin({polled: n, err: err ? err.code + " " + err.message : null});
+    var a = got && got.attachments[0];
+    if (got) rep({mail: {subject: got.headers.subject, from: got.headers.from, size: got.size, attachments: got.attachments, flags: got.flags}});
+    for (var at = 0; a && at < a.size; at += 384) rep({att: btoa(S.read(a.file, at, Math.min(384, a.size - at)))});
+    rep({done: 1});
+  });
+});
+app.send({subject: "Camera 1: motion", body: "Motion detected at the gate. Picture attached.", attachment: {name: "cam.jpg", file: "cam.jpg", type: "binary"}},
+  function (err, id) { rep({queued: id, err: err ? err.code : null}); });
+`;
+
 const tty = process.stdout.isTTY;
 let lastBar = '';
 function bar(label: string, done: number, total: number): void {
-  const width = 30;
   const frac = total > 0 ? Math.min(1, done / total) : 0;
-  const fill = Math.round(frac * width);
+  const fill = Math.round(frac * 30);
   const pct = Math.floor(frac * 100);
-  const text = `${label.padEnd(9)} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${String(pct).padStart(3)}%  ${(done / 1024).toFixed(1)}/${(total / 1024).toFixed(1)} KB`;
+  const text = `${label.padEnd(9)} [${'#'.repeat(fill)}${'-'.repeat(30 - fill)}] ${String(pct).padStart(3)}%  ${(done / 1024).toFixed(1)}/${(total / 1024).toFixed(1)} KB`;
+  const step = `${label}${Math.floor(pct / 25)}`;
   if (tty) {
     process.stdout.write('\r' + text);
     if (frac >= 1) process.stdout.write('\n');
-  } else {
-    // one line per 25 %
-    const step = `${label}${Math.floor(pct / 25)}`;
-    if (step !== lastBar) console.log(text);
-  }
-  lastBar = `${label}${Math.floor(pct / 25)}`;
+  } else if (step !== lastBar) console.log(text); // one line per 25 %
+  lastBar = step;
 }
 
-/** What the board runs: writes the picture to Storage, starts the app, sends the alert, then reads the inbox. */
-function boardDriver(config: any, pictureB64: string): string {
-  return `
-var S = require("Storage");
-S.write("cam.jpg", atob(${JSON.stringify(pictureB64)}));
-var app = SIM900MAIL.startApp(SIM900MAIL.board, ${JSON.stringify(config)}, SIM900MAIL.mime);
-app.alerts.opts.onProgress = function (id, sent, total) { report({up: sent, total: total}); };
-app.alerts.on("retry", function (id, e) { report({retry: id, code: e.code, message: e.message}); });
-app.alerts.on("failed", function (id, e) { report({failed: id, code: e.code, message: e.message}); });
-app.alerts.on("sent", function (id) {
-  report({sent: id});
-  var inbox = new SIM900MAIL.Inbox(app.alerts.mail, {
-    MimeReader: SIM900MAIL.mime.MimeReader, storage: S, every: 0, deleteAfter: true,
-    onProgress: function (got, total) { report({down: got, total: total}); },
-    handler: function (msg, done) {
-      report({mail: {subject: msg.headers.subject, from: msg.headers.from, size: msg.size, attachments: msg.attachments, flags: msg.flags}});
-      var a = msg.attachments[0];
-      for (var at = 0; a && at < a.size; at += 1536) report({att: btoa(S.read(a.file, at, Math.min(1536, a.size - at)))});
-      done();
-    }
-  });
-  inbox.poll(function (err, n) {
-    report({polled: n, err: err ? err.code + " " + err.message : null});
-    finish();
-  });
-});
-app.alerts.send({subject: "Camera 1: motion", body: "Motion detected at the gate. Picture attached.", attachment: {name: "cam.jpg", file: "cam.jpg", type: "binary"}}, function (err, id) {
-  report({queued: id, err: err ? err.code : null});
-});
-`;
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
+  return v;
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  console.log('building the board bundles');
-  const built = await buildAll();
-  for (const r of built) {
-    if (!r.ok) throw new Error(r.problems.join('\n'));
-    console.log(`  ${r.board.padEnd(9)} ${r.bytes} bytes (budget ${r.budget})`);
-  }
+  for (const a of process.argv.slice(2)) if (a.startsWith('--') && a !== '--board') throw new Error(`unknown option ${a} (usage: npm run demo [-- --board <${boardIds().join('|')}>])`);
+  const id = option('--board') || 'linux';
+  if (!boardIds().includes(id)) throw new Error(`unknown board "${id}"; boards: ${boardIds().join(', ')}`);
+  const binary = espruinoBinary();
+  console.log(`building the ${id} board's Storage modules`);
+  const built = await buildBoard(id);
+  if (built.problems.length) throw new Error(built.problems.join('\n'));
+  const board = built.board;
   const servers = await startMailServers();
   console.log(`Dovecot POP3 on 127.0.0.1:${servers.pop3.port}, SMTP on 127.0.0.1:${servers.smtp.port}`);
-  const emu = new Sim900Emulator({ baud: BAUD, sapbrOpenDelayMs: [300, 600], sapbrCloseDelayMs: [100, 200], networkDelayMs: [50, 150] });
+  const baud = board.baud;
+  const emu = new Sim900Emulator({ baud, sapbrOpenDelayMs: [300, 600], sapbrCloseDelayMs: [100, 200], networkDelayMs: [50, 150] });
   await new Promise<void>((r) => emu.once('booted', () => r()));
   await emu.drained();
-  const pic = picture(ATTACHMENT_BYTES);
   const config: any = {
     apn: 'internet',
     emailTimeout: 30,
     to: ['ops@example.org'],
     from: { address: 'gate-camera@example.org', name: 'Gate camera' },
     ...clientAccounts(servers),
+    inbox: { every: 0, deleteAfter: true },
     watchdog: 0,
   };
+  const pic = picture(demoAttachmentBytes(built, JSON.stringify(config).length + 40));
+  const receives = !!built.files.s9inbox;
   const got: Buffer[] = [];
   let mail: any = null;
+  let end: any = null;
   let failure: string | null = null;
+  let idle = 0;
+  let total = 0;
   const onReport = (r: any): void => {
     if (r.up !== undefined) bar('upload', r.up, r.total);
     else if (r.down !== undefined) bar('retrieve', r.down, r.total);
@@ -114,52 +145,109 @@ async function main(): Promise<void> {
     else if (r.mail) mail = r.mail;
     else if (r.retry) console.log(`  alert ${r.retry}: ${r.code} ${r.message}, retrying`);
     else if (r.failed) failure = `alert ${r.failed} failed: ${r.code} ${r.message}`;
-    else if (r.polled !== undefined && r.err) failure = `inbox: ${r.err}`;
-    else if (r.sent) console.log(`  +SMTPSEND: 1 for alert ${r.sent}; reading the inbox over POP3`);
+    else if (r.sent) console.log(`  +SMTPSEND: 1 for alert ${r.sent}${receives ? '; reading the inbox over POP3 on the board' : ''}`);
+    else if (r.idle !== undefined) (idle = r.idle), (total = r.total);
+    else if (r.peak !== undefined) {
+      end = r;
+      if (r.err) failure = `inbox: ${r.err}`;
+    }
   };
-  const binary = espruinoBinary();
-  const code = readFileSync(bundlePath('linux'), 'utf8');
+  const dir = mkdtempSync(join(tmpdir(), `sim900-demo-${id}-`));
+  const files: Record<string, string | Buffer> = { ...built.files, 'mail.json': '', 'cam.jpg': pic, s9demo: DRIVER };
+  const finished = () => end !== null && (!receives || got.length > 0 || !!failure || !!(end && end.err)) && doneSeen;
+  let doneSeen = false;
+  const watch = (r: any) => {
+    onReport(r);
+    if (r.done) doneSeen = true;
+  };
+  const until = (what: string, cond: () => boolean, ms: number, alive?: () => string | null) =>
+    new Promise<void>((resolve, reject) => {
+      const t0 = Date.now();
+      const tick = () => {
+        const dead = alive ? alive() : null;
+        if (dead) return reject(new Error(dead));
+        if (cond()) return resolve();
+        if (Date.now() - t0 > ms) return reject(new Error(`the demo did not ${what} within ${ms / 1000} s`));
+        setTimeout(tick, 20);
+      };
+      tick();
+    });
   try {
     if (binary) {
-      const link = join(tmpdir(), `sim900-demo-${process.pid}`);
+      const link = join(dir, 'sim900');
       const pty = await servePty(emu, link);
       config.path = realpathSync(link);
-      config.baud = BAUD;
-      console.log(`board: the Espruino interpreter (${binary}) on ${config.path}, emulator paced at ${BAUD} baud`);
+      files['mail.json'] = JSON.stringify(config);
+      // the board's wiring, with the pins the Linux port lacks mapped to nothing and its serial port on the emulator
+      const rb = { ...runtimeBoard(board), serial: 'Serial1', path: config.path };
+      for (const k of ['tx', 'rx', 'pwrkey', 'status', 'button']) delete (rb as any)[k];
+      files['.bootcde'] = `require("s9app").start(${JSON.stringify(rb)});\n`;
+      console.log(`board: ${board.name}'s modules on the Espruino interpreter (${binary}) from its Storage, emulator on ${config.path} at ${baud} baud`);
+      writeStorage(binary, dir, files);
+      const esp = bootInterpreter(binary, dir, watch);
+      let exited = false;
+      esp.exited.then(() => (exited = true));
+      const memErr = () => (/LOW_MEMORY|MEMORY|Out of Memory/i.test(esp.output()) ? `the interpreter ran out of memory:\n${esp.output().slice(-1500)}` : exited ? `the interpreter exited:\n${esp.output().slice(-1500)}` : null);
       try {
-        await runOnInterpreter(binary, code + '\n' + boardDriver(config, pic.toString('base64')), onReport, 180000);
+        // after boot and app start: the idle figure, then the driver
+        await new Promise((r) => setTimeout(r, 1500));
+        esp.type('\x10console.log("@@"+JSON.stringify({idle:process.memory().usage,total:process.memory().total}))');
+        await until('report its memory', () => total > 0, 10000, memErr);
+        esp.type('\x10require("s9demo")');
+        await until('finish', finished, 240000, memErr);
+        const e = memErr();
+        if (e) throw new Error(e);
+        if (end.flags && end.flags.length) throw new Error(`error flags on the board: ${end.flags.join(',')}`);
       } finally {
+        esp.kill();
         await pty.close();
       }
     } else {
-      console.log(`board: build/linux.js in the host sandbox, emulator paced at ${BAUD} baud`);
-      const sb = loadBundle({ board: 'linux' });
-      const port = sb.ports.Serial1;
+      files['mail.json'] = JSON.stringify(config);
+      console.log(`board: ${board.name}'s modules in the host sandbox, emulator paced at ${baud} baud`);
+      const sb = bootSandbox({ log: (s: any) => {
+        const t = String(s);
+        if (t.startsWith('@@')) watch(JSON.parse(t.slice(2)));
+      } });
+      for (const n of Object.keys(files)) sb.storage.write(n, Buffer.isBuffer(files[n]) ? (files[n] as Buffer).toString('latin1') : (files[n] as string));
+      const port = sb.ports[board.serial];
       port.onWrite((b) => emu.input(b));
       emu.on('output', (b: Buffer) => port.feed(b));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the demo did not finish within 180 s')), 180000);
-        (sb.context as any).report = (r: any) => onReport(JSON.parse(JSON.stringify(r)));
-        (sb.context as any).finish = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        sb.run(boardDriver(config, pic.toString('base64')));
-      });
-      sb.close();
+      try {
+        sb.boot();
+        sb.run('require("s9demo")');
+        await until('finish', finished, 240000);
+      } finally {
+        sb.close();
+      }
+    }
+    if (failure) throw new Error(failure);
+    if (!receives) {
+      // the board reads no mail: the host takes the alert from Dovecot
+      const pop = await Pop3Client.connect(servers.pop3.port);
+      await pop.login(servers.pop3.user, servers.pop3.password);
+      const { count } = await pop.stat();
+      const m = await simpleParser(await pop.retr(count));
+      await pop.quit();
+      const a = m.attachments[0];
+      if (a) got.push(a.content);
+      mail = { subject: m.subject, from: m.from!.value, size: 0, attachments: a ? [{ name: a.filename, type: a.contentType }] : [] };
+      console.log('  the board reads no mail (no POP3 or MIME reader on it): the host fetched the alert from Dovecot');
     }
   } finally {
     emu.close();
     await servers.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (failure) throw new Error(failure);
   if (!mail) throw new Error('the alert never came back over POP3');
   const back = Buffer.concat(got);
-  const same = createHash('sha256').update(back).digest('hex') === createHash('sha256').update(pic).digest('hex');
   const m: any = mail;
-  console.log(`  read back: "${m.subject}" from ${m.from[0].name} <${m.from[0].address}>, ${m.size} bytes, attachment ${m.attachments[0].name} (${m.attachments[0].type})`);
+  console.log(`  read back: "${m.subject}" from ${m.from[0].name} <${m.from[0].address}>${m.size ? `, ${m.size} bytes` : ''}, attachment ${m.attachments[0].name} (${m.attachments[0].type})`);
   console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (!same) throw new Error(`sha256 mismatch: sent ${pic.length} bytes, retrieved ${back.length} bytes`);
+  if (binary) console.log(`board ${id}: storage ${built.libraryBytes} bytes, jsvars idle ${idle}, peak ${end.peak}, total ${total}`);
+  else console.log(`board ${id}: storage ${built.libraryBytes} bytes (goal ${goals(board).storageBytes}; JsVars are measured on the interpreter: ESPRUINO=...)`);
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  if (sha(back) !== sha(pic)) throw new Error(`sha256 mismatch: sent ${pic.length} bytes, retrieved ${back.length} bytes`);
   console.log(`demo ok: sent ${pic.length} bytes, retrieved ${back.length} bytes, sha256 match`);
 }
 

@@ -1,13 +1,16 @@
 // Runs code on the Espruino interpreter's Linux port (the binary named by ESPRUINO): the script prints
 // "@@<json>" lines to report to the host, and {"end": true} when it is done.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The interpreter named by ESPRUINO, or null when it is not set; a path that does not exist is an error. */
 export function espruinoBinary(): string | null {
   const b = process.env.ESPRUINO;
-  return b && existsSync(b) ? b : null;
+  if (!b) return null;
+  if (!existsSync(b)) throw new Error(`ESPRUINO=${b}: no such file (the Espruino interpreter's Linux port, built with make BOARD=LINUX)`);
+  return b;
 }
 
 /** JS for the interpreter: report(obj) prints a marked line; finish() ends the run. */
@@ -74,4 +77,71 @@ export function runOnInterpreter(binary: string, code: string, onReport: (r: any
       reject(e);
     });
   });
+}
+
+/**
+ * Writes Storage files into the Linux port's flash (./espruino.flash in `cwd`) the way an upload does, piece by piece
+ * with require("Storage").write, one short interpreter run per piece (each run's code is small, so even an
+ * interpreter built with a board's JsVar count can do it). .bootcde, if among them, is written last: every run boots
+ * what is already there.
+ */
+export function writeStorage(binary: string, cwd: string, files: Record<string, string | Buffer>): void {
+  const names = Object.keys(files).sort((a, b) => (a === '.bootcde' ? 1 : b === '.bootcde' ? -1 : 0));
+  for (const name of names) {
+    const data = Buffer.isBuffer(files[name]) ? (files[name] as Buffer) : Buffer.from(files[name] as string, 'latin1');
+    const PIECE = 1536;
+    for (let at = 0; at < Math.max(1, data.length); at += PIECE) {
+      const b64 = data.subarray(at, at + PIECE).toString('base64');
+      const call = data.length <= PIECE ? `require("Storage").write(${JSON.stringify(name)}, atob("${b64}"))` : `require("Storage").write(${JSON.stringify(name)}, atob("${b64}"), ${at}, ${data.length})`;
+      const r = spawnSync(binary, ['-e', `if (!${call}) print("@@WRITE FAILED");`], { cwd, encoding: 'latin1', timeout: 20000, input: '' });
+      if (r.status !== 0 || /@@WRITE FAILED|Uncaught|Error/.test(r.stdout || '')) throw new Error(`writing ${name} into the interpreter's Storage failed:\n${(r.stdout || '').slice(-600)}${r.stderr || ''}`);
+    }
+  }
+}
+
+export interface BootedInterpreter {
+  /** types a line at the board's console (standard input) */
+  type(line: string): void;
+  /** all console output that was not a report */
+  output(): string;
+  /** resolves when the interpreter has exited */
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
+/**
+ * Starts the interpreter as a board at power-up: interactive, in `cwd`, so that it boots .bootcde from its Storage;
+ * its console is standard input and output (kept open: the port reads serial data only while it is). Reports
+ * ("@@<json>" lines) go to onReport.
+ */
+export function bootInterpreter(binary: string, cwd: string, onReport: (r: any) => void): BootedInterpreter {
+  const child = spawn(binary, [], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let pending = '';
+  child.stdout.on('data', (b: Buffer) => {
+    pending += b.toString('latin1');
+    let i: number;
+    while ((i = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, i).replace(/\r$/, '');
+      pending = pending.slice(i + 1);
+      const at = line.indexOf('@@');
+      let r: any;
+      try {
+        r = at >= 0 ? JSON.parse(line.slice(at + 2)) : undefined;
+      } catch (e) {
+        r = undefined;
+      }
+      if (r === undefined) output += line + '\n';
+      else onReport(r);
+    }
+  });
+  child.stderr.on('data', (b: Buffer) => (output += b.toString('latin1')));
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    type: (line: string) => child.stdin.write(line + '\n'),
+    output: () => output + pending,
+    exited,
+    kill: () => child.kill('SIGKILL'),
+  };
 }

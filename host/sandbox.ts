@@ -256,6 +256,7 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
   E.enableWatchdog = (timeout: number) => {
     E.watchdogTimeout = timeout;
   };
+  E.getErrorFlags = () => vm.runInContext('[]', context);
   E.reboot = () => {
     throw new Error('E.reboot() called in the sandbox');
   };

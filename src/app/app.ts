@@ -68,7 +68,8 @@ export class App {
     this.ev_ = {};
   }
 
-  // ---- events: 'sending' (id), 'sent' (id), 'retry' (id, err), 'failed' (id, err), 'idle', 'mail' (msg)
+  // ---- events: 'sending' (id), 'sent' (id), 'retry' (id, err), 'failed' (id, err), 'idle', 'mail' (msg),
+  // 'progress' (id or 'in', [done, total]), 'client' (the client made for a job: its events, its engine's hooks)
 
   on(ev: string, fn: Listener): App {
     (this.ev_[ev] = this.ev_[ev] || []).push(fn);
@@ -135,6 +136,7 @@ export class App {
     for (const k in c) o[k] = c[k];
     o.rxBufferSize = this.board.rxBufferSize;
     const m = (this.mail = require('s9mail').connect(this.serial, o));
+    this.emit('client', m);
     const self = this;
     require('s9box').up(this, m, function (e: any) {
       if (e) self.unuse_();
