@@ -194,7 +194,9 @@ async function main(): Promise<void> {
         esp.type('\x10console.log("@@"+JSON.stringify({idle:process.memory().usage,total:process.memory().total}))');
         await until('report its memory', () => total > 0, 10000, memErr);
         esp.type('\x10require("s9demo")');
-        await until('finish', finished, 240000, memErr);
+        await until('finish', finished, 240000, memErr).catch((e) => {
+          throw new Error(e.message + '; the board said:\n' + esp.output().slice(-2500));
+        });
         const e = memErr();
         if (e) throw new Error(e);
         if (end.flags && end.flags.length) throw new Error(`error flags on the board: ${end.flags.join(',')}`);

@@ -36,7 +36,9 @@ const g: any = globalThis;
 if (!g.Modules)
   g.Modules = {
     removeCached(name: string) {
-      if (FILES[name]) delete require.cache[FILES[name]];
+      // (Espruino throws for a module that is not in the cache)
+      if (!FILES[name] || !require.cache[FILES[name]]) throw new Error(`Module "${name}" not found`);
+      delete require.cache[FILES[name]];
     },
     addCached() {},
   };

@@ -106,6 +106,74 @@ function loopBindingNames(decl: any): Set<string> {
   return names;
 }
 
+/** Identifiers named `name` in `node` that run when it runs: not inside a nested function. */
+function directUses(node: any, name: string): any[] {
+  const out: any[] = [];
+  const visit = (n: any): void => {
+    if (!n || typeof n.type !== 'string') return;
+    if (/Function/.test(n.type)) return;
+    if (n.type === 'Identifier' && n.name === name) out.push(n);
+    for (const k of Object.keys(n)) {
+      if (k === 'loc' || k === 'start' || k === 'end') continue;
+      // a property name is no use of a variable
+      if (k === 'key' && /^(Property|MethodDefinition|PropertyDefinition)$/.test(n.type) && !n.computed) continue;
+      if (k === 'property' && n.type === 'MemberExpression' && !n.computed) continue;
+      const v = n[k];
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v.type === 'string') visit(v);
+    }
+  };
+  visit(node);
+  return out;
+}
+
+/**
+ * Espruino does not hoist function declarations: a function declared in a block is undefined in the statements of
+ * that block which run before its declaration (2v29, measured: `var o = {g: g}; function g() {}` throws).
+ */
+function useBeforeDeclaration(ast: any, add: (node: any, construct: string) => void): void {
+  walk.full(ast, (node: any) => {
+    const body = node.type === 'Program' || node.type === 'BlockStatement' ? node.body : null;
+    if (!body) return;
+    body.forEach((st: any, i: number) => {
+      if (st.type !== 'FunctionDeclaration') return;
+      for (let j = 0; j < i; j++)
+        for (const id of directUses(body[j], st.id.name)) {
+          add(id, `function "${st.id.name}" used before its declaration (Espruino does not hoist function declarations)`);
+          return;
+        }
+    });
+  });
+}
+
+/** Words Espruino's parser takes as keywords even as a class method's name (2v29: `class A { delete() {} }` fails). */
+const KEYWORDS = new Set(
+  ('break case catch class const continue debugger default delete do else export extends finally for function if import in ' +
+    'instanceof new return super switch this throw try typeof var void while with yield let static enum await null true false undefined').split(' '),
+);
+
+const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'case', 'in', 'of', 'do', 'else', 'void', 'delete', 'new', 'throw', 'instanceof', 'yield']);
+
+/**
+ * Espruino's lexer (jslex.c) reads a "/" as a regex only after an operator, a keyword or one of !%&*+-/<=>?[{}(,;:
+ * (2v29): after ")", "]", a name, a value or "|" it is a division, so `for (k in o) /x/.test(k)` does not parse there.
+ * True when the regex literal at `start` would be read as a division.
+ */
+function regexReadAsDivision(code: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && /\s/.test(code[i])) i--;
+  if (i < 0) return false;
+  const c = code[i];
+  if ('!%&*+-/<=>?[{}(,;:'.includes(c)) return false;
+  if (c === '|') return code[i - 1] !== '|';
+  if (/[\w$]/.test(c)) {
+    let j = i;
+    while (j >= 0 && /[\w$]/.test(code[j])) j--;
+    return !REGEX_AFTER_WORD.has(code.slice(j + 1, i + 1));
+  }
+  return true;
+}
+
 /** Lists the Espruino-incompatible constructs in `code` (a whole bundle). */
 export function checkEspruino(code: string): Violation[] {
   const out: Violation[] = [];
@@ -119,6 +187,7 @@ export function checkEspruino(code: string): Violation[] {
     out.push({ construct, line: node.loc.start.line, column: node.loc.start.column });
   };
   const declared = declaredNames(ast);
+  useBeforeDeclaration(ast, add);
   const fnChecks = (node: any): void => {
     if (node.async) add(node, 'async function');
     if (node.generator) add(node, 'generator function');
@@ -193,6 +262,9 @@ export function checkEspruino(code: string): Violation[] {
       case 'PropertyDefinition':
         add(node, 'class field');
         break;
+      case 'MethodDefinition':
+        if (!node.computed && node.key.type === 'Identifier' && KEYWORDS.has(node.key.name)) add(node, `class method named "${node.key.name}" (a keyword to Espruino's parser)`);
+        break;
       case 'StaticBlock':
         add(node, 'class static block');
         break;
@@ -205,6 +277,7 @@ export function checkEspruino(code: string): Violation[] {
         if (node.regex) {
           const why = regexProblem(node.regex.pattern, node.regex.flags);
           if (why) add(node, why);
+          if (regexReadAsDivision(code, node.start)) add(node, 'regex literal right after ")", "]" or a name (Espruino reads the "/" as a division)');
         }
         if (typeof node.bigint === 'string') add(node, 'BigInt literal');
         break;

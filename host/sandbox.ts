@@ -222,6 +222,7 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
     },
     Modules: {
       removeCached: (name: string) => {
+        if (!(name in cache)) throw new Error(`Module "${name}" not found`);
         delete cache[name];
       },
       addCached: (name: string, code: any) => {

@@ -31,7 +31,12 @@ type Listener = (a?: any, b?: any) => void;
 
 /** Drops Storage modules from the module cache (their memory comes back once nothing refers to them). */
 export function drop(names: string[]): void {
-  for (let i = 0; i < names.length; i++) Modules.removeCached(names[i]);
+  for (let i = 0; i < names.length; i++)
+    try {
+      Modules.removeCached(names[i]);
+    } catch (e) {
+      // (Espruino throws for a module that is not in the cache)
+    }
 }
 
 export class App {

@@ -66,7 +66,7 @@ export function poll(app: App, cb: (err: MailError | null, handled?: number) => 
               s.push(item.uid);
               while (s.length > (o.remember || 50)) s.shift();
               S.writeJSON(SEEN, s);
-              if (o.deleteAfter) b.delete(item.n, next);
+              if (o.deleteAfter) b.remove(item.n, next);
               else next();
             });
           });

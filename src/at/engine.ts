@@ -139,8 +139,6 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   const later: string[] = [];
   let closed = false;
 
-  const at: Engine = { send: send, urc: urc, off: off, resync: resync, overflow: overflow, close: close, rx: rx };
-
   function rx(d: string): void {
     if (cnt && cnt >= d.length && !busy) {
       // the whole chunk is counted data (most chunks of a POP3READ)
@@ -468,6 +466,8 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     settle(x);
   }
 
+  // (last: Espruino does not hoist function declarations)
+  const at: Engine = { send: send, urc: urc, off: off, resync: resync, overflow: overflow, close: close, rx: rx };
   serial.on('data', rx);
   return at;
 }

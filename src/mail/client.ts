@@ -50,6 +50,9 @@ export type Limits = { [name: string]: Field[] };
 
 export const BEARER_STATES = ['connecting', 'connected', 'closing', 'closed'];
 
+/** What the module holds after a send (see sent_). */
+const KEPT = /^(EMAIL|SMTPCS|SAPBR|RMAX)/;
+
 /** A step of a sequence: does its work and calls next(err, value) once (or throws). */
 export type Step = (x: any, next: (e?: any, v?: any) => void, prev?: any) => void;
 
@@ -366,7 +369,7 @@ export class Mail {
    */
   sent_(unknown?: boolean): void {
     if (this.opts.keepsSettings && !unknown) return;
-    for (const k in this.held_) if (!/^(EMAIL|SMTPCS|SAPBR|RMAX)/.test(k)) delete this.held_[k];
+    for (const k in this.held_) if (!KEPT.test(k)) delete this.held_[k];
   }
 
   // ---- SMTP and POP3 never at once
@@ -432,7 +435,11 @@ export class Mail {
 function job(c: Mail, name: string, arg: any, cb: any): any {
   cb = later(cb);
   require(name).run(c, arg, function (e: any, r: any) {
-    Modules.removeCached(name);
+    try {
+      Modules.removeCached(name);
+    } catch (x) {
+      // (already gone: another job of the same module ended first)
+    }
     cb(e, r);
   });
   return cb.p;

@@ -62,7 +62,7 @@ export class Mailbox {
   }
 
   /** AT+POP3DEL=<n>: marks message n deleted (gone at a normal log-out). */
-  delete(n: number, cb?: any): any {
+  remove(n: number, cb?: any): any {
     return this.do_('POP3DEL', n, cb, none);
   }
 

@@ -4,6 +4,10 @@ import { checkEspruino } from '../../host/guard';
 import { buildProbe } from '../../host/build';
 
 const refused: [string, string, RegExp][] = [
+  ['a class method named with a keyword', 'class A { delete() { return 1 } }', /class method named "delete"/],
+  ['a regex right after ")"', 'for (var k in o) /x/.test(k) && f(k);', /Espruino reads the "\/" as a division/],
+  ['a function used before its declaration', 'function f() { var o = { g: g }; function g() { return 1 } return o }', /"g" used before its declaration/],
+  ['a function called before its declaration', 'var r = k(); function k() { return 2 }', /"k" used before its declaration/],
   ['default parameter', 'function f(a, b = 1) { return a + b }', /default parameter/],
   ['rest parameter', 'function f(...a) { return a }', /rest parameter/],
   ['array spread', 'var a = [1]; var b = [...a];', /spread/],

@@ -193,7 +193,7 @@ pop('-ERR answers (+POP3xxx: 0) are E_POP3_NEGATIVE; a mailbox after its log-out
   await expectError(box.size(99), 'E_POP3_NEGATIVE', 0);
   await expectError(box.uid(99), 'E_POP3_NEGATIVE', 0);
   await expectError(box.retrieve(99, () => {}), 'E_POP3_NEGATIVE', 0);
-  await expectError(box.delete(99), 'E_POP3_NEGATIVE', 0);
+  await expectError(box.remove(99), 'E_POP3_NEGATIVE', 0);
   await box.logout();
   await expectError(box.count(), 'E_POP3_NOT_LOGGED_IN');
 });

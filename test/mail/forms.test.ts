@@ -31,7 +31,7 @@ async function lastMail(world: World): Promise<any> {
   const { count } = await box.count();
   const c = collector();
   await box.retrieve(count, c.sink);
-  for (let i = 1; i <= count; i++) await box.delete(i);
+  for (let i = 1; i <= count; i++) await box.remove(i);
   await box.logout();
   return simpleParser(c.buffer());
 }

@@ -23,7 +23,7 @@ test('send and retrieve with random chunking and noise URCs (bundle)', async () 
     box = await w.mail.pop3Login();
     const c = collector();
     await box.retrieve(1, c.sink);
-    await box.delete(1);
+    await box.remove(1);
     await box.logout();
     const m = await simpleParser(c.buffer());
     assert.is(m.text!.replace(/\r\n/g, '\n').trim(), 'RING\nOK\n+CMTI: "SM",1');

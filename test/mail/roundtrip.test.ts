@@ -24,7 +24,7 @@ async function retrieveAll(w: World): Promise<Buffer[]> {
     assert.ok(c.chunks.every((n) => n <= 1460), 'retrieve pieces are at most 1460 bytes');
     out.push(c.buffer());
   }
-  for (let i = 1; i <= count; i++) await box.delete(i);
+  for (let i = 1; i <= count; i++) await box.remove(i);
   await box.logout();
   return out;
 }
@@ -44,7 +44,7 @@ for (const via of ['source', 'module'] as Via[]) {
     // every test starts from an empty maildrop
     box = await w.mail.pop3Login();
     const { count } = await box.count();
-    for (let i = 1; i <= count; i++) await box.delete(i);
+    for (let i = 1; i <= count; i++) await box.remove(i);
     await box.logout();
   });
   t.after.each(async () => {
@@ -145,15 +145,15 @@ for (const via of ['source', 'module'] as Via[]) {
     const full = collector();
     await box.retrieve(n, full.sink);
     assert.match(full.buffer().toString('latin1'), /line 4/);
-    await box.delete(1);
+    await box.remove(1);
     await box.reset();
-    await box.delete(2);
+    await box.remove(2);
     await box.logout();
     box = await w.mail.pop3Login();
     const after = plain(await box.uidl());
     assert.equal(after.map((e: any) => e.uid), [uidl[0].uid, uidl[2].uid], 'the reset delete is kept, the other is gone');
-    await box.delete(1);
-    await box.delete(2);
+    await box.remove(1);
+    await box.remove(2);
     await box.logout();
   });
 
