@@ -13,7 +13,7 @@
 // every AT command's completion), and the interpreter's total. Build the interpreter with the board's JsVar count
 // (make BOARD=LINUX VARIABLES=<n>) for figures that mean that board.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -121,6 +121,13 @@ async function main(): Promise<void> {
   const emu = new Sim900Emulator({ baud, sapbrOpenDelayMs: [300, 600], sapbrCloseDelayMs: [100, 200], networkDelayMs: [50, 150] });
   await new Promise<void>((r) => emu.once('booted', () => r()));
   await emu.drained();
+  if (process.env.ESPRUINO_TRACE) {
+    const t = process.env.ESPRUINO_TRACE;
+    const fs = require('node:fs');
+    const orig = emu.input.bind(emu);
+    emu.input = (b: any) => (fs.appendFileSync(t, 'AT> ' + JSON.stringify(Buffer.from(b).toString('latin1').slice(0, 100)) + '\n'), orig(b));
+    emu.on('output', (b: Buffer) => fs.appendFileSync(t, 'AT< ' + JSON.stringify(b.toString('latin1').slice(0, 100)) + '\n'));
+  }
   const config: any = {
     apn: 'internet',
     emailTimeout: 30,
@@ -195,7 +202,9 @@ async function main(): Promise<void> {
         await until('report its memory', () => total > 0, 10000, memErr);
         esp.type('\x10require("s9demo")');
         await until('finish', finished, 240000, memErr).catch((e) => {
-          throw new Error(e.message + '; the board said:\n' + esp.output().slice(-2500));
+          const log = join(tmpdir(), `sim900-demo-${id}.log`);
+          writeFileSync(log, esp.output());
+          throw new Error(`${e.message}; the board's console output is in ${log}, it ends:\n${esp.output().slice(-1500)}`);
         });
         const e = memErr();
         if (e) throw new Error(e);

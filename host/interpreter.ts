@@ -133,6 +133,7 @@ export function bootInterpreter(binary: string, cwd: string, onReport: (r: any) 
       }
       if (r === undefined) output += line + '\n';
       else onReport(r);
+      if (process.env.ESPRUINO_TRACE) require('node:fs').appendFileSync(process.env.ESPRUINO_TRACE, line + '\n');
     }
   });
   child.stderr.on('data', (b: Buffer) => (output += b.toString('latin1')));

@@ -216,8 +216,17 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         }
         return;
       }
-      // a line (with its CR) longer than the buffer is an overflow, whether it came in one chunk or in many
-      const l = n + i - pos >= size ? null : n ? E.toString(buf.subarray(0, n)) + d.substring(pos, i) : d.substring(pos, i);
+      // a line (with its CR) longer than the buffer is an overflow, whether it came in one chunk or in many. A line
+      // begun in an earlier chunk is finished in the buffer and made one string there: on Espruino, E.toString's
+      // result may be a flat string, and `flat + more` appends in place to it and fails an assertion (2v29).
+      let l: string | null = null;
+      if (n + i - pos < size) {
+        if (!n) l = d.substring(pos, i);
+        else {
+          buf.set(d.substring(pos, i) as any, n);
+          l = E.toString(buf.subarray(0, n + i - pos));
+        }
+      }
       n = 0;
       pos = i + 2;
       if (l === null) overflowed();

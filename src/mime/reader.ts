@@ -108,143 +108,143 @@ const MAX_DELIM = 200;
 
 interface Frame {
   /** "--" + boundary */
-  b: string;
-  path: string;
-  n: number;
-  depth: number;
-  alt: boolean;
-  digest: boolean;
+  b_: string;
+  path_: string;
+  n_: number;
+  depth_: number;
+  alt_: boolean;
+  digest_: boolean;
 }
 
 interface Part {
-  path: string;
-  depth: number;
+  path_: string;
+  depth_: number;
   /** the header block is a message's (top level or message/rfc822): subject, from, ... are kept */
-  msg: boolean;
-  alt: boolean;
-  digest: boolean;
+  msg_: boolean;
+  alt_: boolean;
+  digest_: boolean;
   /** lower-cased header name -> raw (binary) value */
-  h: { [k: string]: string };
-  kind: number;
-  enc: number;
-  type: string;
-  charset: string;
-  size: number;
-  text: string;
-  truncated: boolean;
+  h_: { [k: string]: string };
+  kind_: number;
+  enc_: number;
+  type_: string;
+  charset_: string;
+  size_: number;
+  text_: string;
+  truncated_: boolean;
   flags: string[];
 }
 
 function newPart(path: string, depth: number, msg: boolean, alt: boolean, digest: boolean): Part {
-  return { path, depth, msg, alt, digest, h: {}, kind: SKIP, enc: RAW, type: '', charset: '', size: 0, text: '', truncated: false, flags: [] };
+  return { path_: path, depth_: depth, msg_: msg, alt_: alt, digest_: digest, h_: {}, kind_: SKIP, enc_: RAW, type_: '', charset_: '', size_: 0, text_: '', truncated_: false, flags: [] };
 }
 
 export class MimeReader {
   flags: string[];
-  private o: MimeReaderOptions;
-  private maxText: number;
-  private maxDepth: number;
-  private maxHeader: number;
-  private buf: string;
-  private mode: number;
-  private part: Part;
-  private stack: Frame[];
+  o_: MimeReaderOptions;
+  maxText_: number;
+  maxDepth_: number;
+  maxHeader_: number;
+  buf_: string;
+  mode_: number;
+  part_: Part;
+  stack_: Frame[];
   // header block state
-  private hName: string;
-  private inLine: boolean;
-  private firstLine: boolean;
+  hName_: string;
+  inLine_: boolean;
+  firstLine_: boolean;
   // body state
-  private lineStart: boolean;
-  private eol: string;
-  private rest: string;
-  private ended: boolean;
+  lineStart_: boolean;
+  eol_: string;
+  rest_: string;
+  ended_: boolean;
 
   constructor(opts: MimeReaderOptions) {
-    this.o = opts || {};
-    this.maxText = this.o.maxText || 4096;
-    this.maxDepth = this.o.maxDepth || 10;
-    this.maxHeader = this.o.maxHeader || 2048;
+    this.o_ = opts || {};
+    this.maxText_ = this.o_.maxText || 4096;
+    this.maxDepth_ = this.o_.maxDepth || 10;
+    this.maxHeader_ = this.o_.maxHeader || 2048;
     this.flags = [];
-    this.buf = '';
-    this.mode = HEAD;
-    this.part = newPart('', 0, true, false, false);
-    this.stack = [];
-    this.hName = '';
-    this.inLine = false;
-    this.firstLine = true;
-    this.lineStart = true;
-    this.eol = '';
-    this.rest = '';
-    this.ended = false;
+    this.buf_ = '';
+    this.mode_ = HEAD;
+    this.part_ = newPart('', 0, true, false, false);
+    this.stack_ = [];
+    this.hName_ = '';
+    this.inLine_ = false;
+    this.firstLine_ = true;
+    this.lineStart_ = true;
+    this.eol_ = '';
+    this.rest_ = '';
+    this.ended_ = false;
   }
 
   /** Feeds the next piece of the raw message (a binary string: one char per byte). */
   write(chunk: string): void {
-    if (this.ended) throw new Error('MimeReader: write() after end()');
+    if (this.ended_) throw new Error('MimeReader: write() after end()');
     if (typeof chunk !== 'string') throw new Error('MimeReader: write() takes a binary string');
-    this.buf += chunk;
-    this.run(false);
+    this.buf_ += chunk;
+    this.run_(false);
   }
 
   /** Ends the message: flushes what is held, closes every open part and calls onEnd. */
   end(): void {
-    if (this.ended) return;
-    this.run(true);
-    this.ended = true;
-    if (this.mode === HEAD) {
+    if (this.ended_) return;
+    this.run_(true);
+    this.ended_ = true;
+    if (this.mode_ === HEAD) {
       // the input ended inside a header block: no blank line, no body
       addFlag(this.flags, 'no-body');
-      this.endHeaders();
+      this.endHeaders_();
     }
-    if (this.eol) this.content(this.eol);
-    this.eol = '';
-    this.endPart();
-    this.dropFrames(0);
-    this.stack = [];
-    if (this.o.onEnd) this.o.onEnd(this.flags);
+    if (this.eol_) this.content_(this.eol_);
+    this.eol_ = '';
+    this.endPart_();
+    this.dropFrames_(0);
+    this.stack_ = [];
+    if (this.o_.onEnd) this.o_.onEnd(this.flags);
   }
 
-  private run(final: boolean): void {
-    const buf = this.buf;
+  run_(final: boolean): void {
+    const buf = this.buf_;
     const len = buf.length;
     let pos = 0;
     while (pos < len) {
-      if (this.mode === HEAD) {
+      if (this.mode_ === HEAD) {
         const nl = buf.indexOf('\n', pos);
         if (nl < 0) {
           // a header line with no end yet: keep it unless it is beyond any sane length
-          if (final || len - pos > this.maxHeader + MAX_DELIM) {
-            this.headerPiece(buf.substring(pos), final);
+          if (final || len - pos > this.maxHeader_ + MAX_DELIM) {
+            this.headerPiece_(buf.substring(pos), final);
             pos = len;
           }
           break;
         }
         let e = nl;
         if (e > pos && buf.charCodeAt(e - 1) === 13) e--;
-        this.headerPiece(buf.substring(pos, e), true);
+        this.headerPiece_(buf.substring(pos, e), true);
         pos = nl + 1;
         continue;
       }
       // BODY
-      if (!this.stack.length) {
-        this.content(buf.substring(pos));
+      if (!this.stack_.length) {
+        this.content_(buf.substring(pos));
         pos = len;
         break;
       }
-      if (this.lineStart) {
+      if (this.lineStart_) {
         if (len - pos < 2 && !final) break;
         if (buf.charCodeAt(pos) === 45 && buf.charCodeAt(pos + 1) === 45) {
           let nl = buf.indexOf('\n', pos);
           if (nl < 0 && !final && len - pos < MAX_DELIM) break;
           if (nl < 0) nl = final ? len : -1;
-          if (nl >= 0 && this.delimiter(buf.substring(pos, nl))) {
+          if (nl >= 0 && this.delimiter_(buf.substring(pos, nl))) {
             pos = nl + 1;
             continue;
           }
         }
-        if (this.eol) this.content(this.eol);
-        this.eol = '';
-        this.lineStart = false;
+        if (this.eol_) this.content_(this.eol_);
+        this.eol_ = '';
+        this.lineStart_ = false;
       }
       const c = find(buf, '\n--', pos);
       let cut = c;
@@ -257,45 +257,45 @@ export class MimeReader {
           else if (len - 2 >= pos && buf.charCodeAt(len - 2) === 10 && buf.charCodeAt(len - 1) === 45) cut = len - 2;
           if (cut > pos && buf.charCodeAt(cut - 1) === 13) cut--;
         }
-        if (cut > pos) this.content(buf.substring(pos, cut));
+        if (cut > pos) this.content_(buf.substring(pos, cut));
         pos = cut;
         break;
       }
       if (cut > pos && buf.charCodeAt(cut - 1) === 13) cut--;
-      if (cut > pos) this.content(buf.substring(pos, cut));
-      this.eol = buf.substring(cut, c + 1);
-      this.lineStart = true;
+      if (cut > pos) this.content_(buf.substring(pos, cut));
+      this.eol_ = buf.substring(cut, c + 1);
+      this.lineStart_ = true;
       pos = c + 1;
     }
-    this.buf = pos >= len ? '' : buf.substring(pos);
+    this.buf_ = pos >= len ? '' : buf.substring(pos);
   }
 
   /** Checks a line (without its "\n") against the open delimiters; acts on it and returns true on a match. */
-  private delimiter(line: string): boolean {
+  delimiter_(line: string): boolean {
     line = line.replace(/[ \t\r]+$/, '');
-    for (let i = this.stack.length - 1; i >= 0; i--) {
-      const f = this.stack[i];
-      if (line.substr(0, f.b.length) !== f.b) continue;
-      const tail = line.substring(f.b.length);
+    for (let i = this.stack_.length - 1; i >= 0; i--) {
+      const f = this.stack_[i];
+      if (line.substr(0, f.b_.length) !== f.b_) continue;
+      const tail = line.substring(f.b_.length);
       if (tail !== '' && tail !== '--') continue;
       // the line end before a delimiter belongs to it
-      this.eol = '';
-      if (this.mode === HEAD) this.endHeaders();
-      this.endPart();
-      this.dropFrames(i + 1);
+      this.eol_ = '';
+      if (this.mode_ === HEAD) this.endHeaders_();
+      this.endPart_();
+      this.dropFrames_(i + 1);
       if (tail === '--') {
-        this.stack.pop();
+        this.stack_.pop();
         // the epilogue is not content
-        this.part = newPart(f.path, f.depth, false, false, false);
-        this.mode = BODY;
-        this.lineStart = true;
+        this.part_ = newPart(f.path_, f.depth_, false, false, false);
+        this.mode_ = BODY;
+        this.lineStart_ = true;
       } else {
-        f.n++;
-        this.part = newPart(f.path ? f.path + '.' + f.n : String(f.n), f.depth + 1, false, f.alt, f.digest);
-        this.mode = HEAD;
-        this.hName = '';
-        this.inLine = false;
-        this.firstLine = true;
+        f.n_++;
+        this.part_ = newPart(f.path_ ? f.path_ + '.' + f.n_ : String(f.n_), f.depth_ + 1, false, f.alt_, f.digest_);
+        this.mode_ = HEAD;
+        this.hName_ = '';
+        this.inLine_ = false;
+        this.firstLine_ = true;
       }
       return true;
     }
@@ -303,17 +303,17 @@ export class MimeReader {
   }
 
   /** Closes the multiparts from stack[from] up, which never saw their close delimiter (or any delimiter). */
-  private dropFrames(from: number): void {
-    for (let k = from; k < this.stack.length; k++) addFlag(this.flags, this.stack[k].n ? 'missing-close-boundary' : 'missing-boundary');
-    if (from < this.stack.length) this.stack.splice(from, this.stack.length - from);
+  dropFrames_(from: number): void {
+    for (let k = from; k < this.stack_.length; k++) addFlag(this.flags, this.stack_[k].n_ ? 'missing-close-boundary' : 'missing-boundary');
+    if (from < this.stack_.length) this.stack_.splice(from, this.stack_.length - from);
   }
 
   /** One header line or a piece of one (complete=false: the line goes on in the next piece). */
-  private headerPiece(s: string, complete: boolean): void {
-    const p = this.part;
-    if (!this.inLine) {
+  headerPiece_(s: string, complete: boolean): void {
+    const p = this.part_;
+    if (!this.inLine_) {
       if (s === '' && complete) {
-        this.endHeaders();
+        this.endHeaders_();
         return;
       }
       const c = s.charCodeAt(0);
@@ -321,52 +321,52 @@ export class MimeReader {
         // folded continuation of the field being read
       } else {
         // a delimiter where a part's headers should be: the part has headers only
-        if (c === 45 && complete && this.stack.length && s.charCodeAt(1) === 45 && this.delimiter(s)) return;
-        this.endLine();
+        if (c === 45 && complete && this.stack_.length && s.charCodeAt(1) === 45 && this.delimiter_(s)) return;
+        this.endLine_();
         const colon = s.indexOf(':');
         if (colon <= 0 || /[ \t]/.test(s.substring(0, colon).trim())) {
-          if (this.firstLine && !p.path && s.substr(0, 5) === 'From ') addFlag(this.flags, 'mbox-from-line');
+          if (this.firstLine_ && !p.path_ && s.substr(0, 5) === 'From ') addFlag(this.flags, 'mbox-from-line');
           else addFlag(this.flags, 'bad-header-line');
-          this.hName = '';
+          this.hName_ = '';
         } else {
           const name = s.substr(0, colon).trim().toLowerCase();
-          const keep = find(PART_FIELDS, ' ' + name + ' ', 0) >= 0 || (p.msg && find(MESSAGE_FIELDS, ' ' + name + ' ', 0) >= 0);
-          this.hName = keep && !(name in p.h) ? name : '';
-          if (this.hName) p.h[name] = '';
+          const keep = find(PART_FIELDS, ' ' + name + ' ', 0) >= 0 || (p.msg_ && find(MESSAGE_FIELDS, ' ' + name + ' ', 0) >= 0);
+          this.hName_ = keep && !(name in p.h_) ? name : '';
+          if (this.hName_) p.h_[name] = '';
           s = s.substring(colon + 1);
         }
       }
-      this.firstLine = false;
+      this.firstLine_ = false;
     }
-    if (this.hName) {
-      const cur = p.h[this.hName];
-      const room = this.maxHeader - cur.length;
+    if (this.hName_) {
+      const cur = p.h_[this.hName_];
+      const room = this.maxHeader_ - cur.length;
       if (s.length > room) {
         addFlag(this.flags, 'header-truncated');
         addFlag(p.flags, 'header-truncated');
         s = s.substr(0, room > 0 ? room : 0);
       }
-      p.h[this.hName] = cur + s;
+      p.h_[this.hName_] = cur + s;
     }
-    this.inLine = !complete;
+    this.inLine_ = !complete;
   }
 
-  private endLine(): void {
-    this.hName = '';
-    this.inLine = false;
+  endLine_(): void {
+    this.hName_ = '';
+    this.inLine_ = false;
   }
 
   /** The blank line after a header block (or its substitute): decide what the body is. */
-  private endHeaders(): void {
-    this.endLine();
-    const p = this.part;
+  endHeaders_(): void {
+    this.endLine_();
+    const p = this.part_;
     const flags = this.flags;
-    if (p.msg && this.o.onHeaders) {
-      const h = p.h;
+    if (p.msg_ && this.o_.onHeaders) {
+      const h = p.h_;
       const hf: string[] = p.flags.indexOf('header-truncated') >= 0 ? ['header-truncated'] : [];
       let id = (h['message-id'] || '').trim();
       if (id.charAt(0) === '<') id = id.substring(1, id.indexOf('>') > 0 ? id.indexOf('>') : id.length);
-      this.o.onHeaders({
+      this.o_.onHeaders({
         subject: decodeWords(unfold(h.subject || ''), hf).trim(),
         from: parseAddresses(unfold(h.from || ''), hf),
         to: parseAddresses(unfold(h.to || ''), hf),
@@ -375,124 +375,124 @@ export class MimeReader {
         date: unfold(h.date || '').trim(),
         messageId: id,
         flags: hf,
-        partPath: p.path,
-        depth: p.depth,
+        partPath: p.path_,
+        depth: p.depth_,
       });
       for (let i = 0; i < hf.length; i++) addFlag(flags, hf[i]);
     }
-    this.startBody();
+    this.startBody_();
   }
 
-  private startBody(): void {
-    const p = this.part;
+  startBody_(): void {
+    const p = this.part_;
     const flags = this.flags;
-    this.mode = BODY;
-    this.lineStart = true;
-    this.eol = '';
-    const ct = parseStructured(unfold(p.h['content-type'] || ''), p.flags);
+    this.mode_ = BODY;
+    this.lineStart_ = true;
+    this.eol_ = '';
+    const ct = parseStructured(unfold(p.h_['content-type'] || ''), p.flags);
     let type = ct.value;
     if (!type || type.indexOf('/') < 0) {
       if (type) addFlag(p.flags, 'bad-content-type');
-      type = p.digest ? 'message/rfc822' : 'text/plain';
+      type = p.digest_ ? 'message/rfc822' : 'text/plain';
     }
-    p.type = type;
-    p.charset = ct.params.charset || '';
+    p.type_ = type;
+    p.charset_ = ct.params.charset || '';
     if (type.substr(0, 10) === 'multipart/') {
       const b = (ct.params.boundary || '').replace(/[ \t]+$/, '');
       if (b && !/[^\x20-\x7e]/.test(b)) {
-        if (p.depth >= this.maxDepth) {
+        if (p.depth_ >= this.maxDepth_) {
           addFlag(flags, 'depth-limit');
           return;
         }
-        this.stack.push({ b: '--' + b, path: p.path, n: 0, depth: p.depth, alt: p.alt || type === 'multipart/alternative', digest: type === 'multipart/digest' });
+        this.stack_.push({ b_: '--' + b, path_: p.path_, n_: 0, depth_: p.depth_, alt_: p.alt_ || type === 'multipart/alternative', digest_: type === 'multipart/digest' });
         // the preamble is not content
         return;
       }
       addFlag(flags, 'multipart-without-boundary');
-      p.type = type = 'text/plain';
+      p.type_ = type = 'text/plain';
     }
-    const cte = unfold(p.h['content-transfer-encoding'] || '').trim().toLowerCase();
-    const cd = parseStructured(unfold(p.h['content-disposition'] || ''), p.flags);
+    const cte = unfold(p.h_['content-transfer-encoding'] || '').trim().toLowerCase();
+    const cd = parseStructured(unfold(p.h_['content-disposition'] || ''), p.flags);
     if (type === 'message/rfc822' && cd.value === 'inline' && (!cte || cte === '7bit' || cte === '8bit' || cte === 'binary')) {
       // a message shown inline: read it as a message (its headers go to onHeaders with its part number)
-      if (p.depth >= this.maxDepth) {
+      if (p.depth_ >= this.maxDepth_) {
         addFlag(flags, 'depth-limit');
         return;
       }
-      this.part = newPart(p.path, p.depth + 1, true, false, false);
-      this.mode = HEAD;
-      this.firstLine = true;
+      this.part_ = newPart(p.path_, p.depth_ + 1, true, false, false);
+      this.mode_ = HEAD;
+      this.firstLine_ = true;
       return;
     }
     // the body of a message that is a single part is its part 1 (IMAP numbering)
-    if (p.msg) p.path = p.path ? p.path + '.1' : '1';
-    p.enc = cte === 'base64' ? B64 : cte === 'quoted-printable' ? QP : RAW;
-    if (cte && p.enc === RAW && cte !== '7bit' && cte !== '8bit' && cte !== 'binary') addFlag(flags, 'unknown-encoding:' + cte.substr(0, 24));
+    if (p.msg_) p.path_ = p.path_ ? p.path_ + '.1' : '1';
+    p.enc_ = cte === 'base64' ? B64 : cte === 'quoted-printable' ? QP : RAW;
+    if (cte && p.enc_ === RAW && cte !== '7bit' && cte !== '8bit' && cte !== 'binary') addFlag(flags, 'unknown-encoding:' + cte.substr(0, 24));
     let disp = cd.value;
     if (disp && disp !== 'attachment' && disp !== 'inline') disp = 'attachment';
     const isText = find(TEXT_TYPES, ' ' + type + ' ', 0) >= 0;
     if (!disp) disp = isText ? 'inline' : 'attachment';
-    this.rest = '';
+    this.rest_ = '';
     if (isText && disp === 'inline') {
-      p.kind = TEXT;
+      p.kind_ = TEXT;
       return;
     }
-    p.kind = ATTACH;
+    p.kind_ = ATTACH;
     const rawName = cd.params.filename || ct.params.name || '';
     const name = safeFileName(rawName);
     if (name !== rawName) addFlag(p.flags, 'name-sanitised');
-    let cid = unfold(p.h['content-id'] || '').trim();
+    let cid = unfold(p.h_['content-id'] || '').trim();
     if (cid.charAt(0) === '<' && cid.charAt(cid.length - 1) === '>') cid = cid.substring(1, cid.length - 1);
-    if (this.o.onAttachmentStart) this.o.onAttachmentStart({ name, rawName, type, disposition: disp, partPath: p.path, contentId: cid, charset: p.charset });
+    if (this.o_.onAttachmentStart) this.o_.onAttachmentStart({ name, rawName, type, disposition: disp, partPath: p.path_, contentId: cid, charset: p.charset_ });
   }
 
   /** Body bytes of the current part, still transfer-encoded. */
-  private content(s: string): void {
-    const p = this.part;
-    if (p.kind === SKIP || !s) return;
-    if (p.enc === B64) s = this.unbase64(s, false);
-    else if (p.enc === QP) s = this.unqp(s, false);
-    this.deliver(s);
+  content_(s: string): void {
+    const p = this.part_;
+    if (p.kind_ === SKIP || !s) return;
+    if (p.enc_ === B64) s = this.unbase64_(s, false);
+    else if (p.enc_ === QP) s = this.unqp_(s, false);
+    this.deliver_(s);
   }
 
-  private deliver(s: string): void {
-    const p = this.part;
+  deliver_(s: string): void {
+    const p = this.part_;
     if (!s) return;
-    p.size += s.length;
-    if (p.kind === TEXT) {
-      const room = this.maxText - p.text.length;
+    p.size_ += s.length;
+    if (p.kind_ === TEXT) {
+      const room = this.maxText_ - p.text_.length;
       if (s.length > room) {
-        p.truncated = true;
+        p.truncated_ = true;
         s = s.substr(0, room > 0 ? room : 0);
       }
-      p.text += s;
-    } else if (this.o.onAttachmentData) this.o.onAttachmentData(s);
+      p.text_ += s;
+    } else if (this.o_.onAttachmentData) this.o_.onAttachmentData(s);
   }
 
   /** Streaming base64: decodes the 4-aligned run, keeps up to 3 characters for the next piece. */
-  private unbase64(s: string, final: boolean): string {
-    if (/[^A-Za-z0-9+\/=\s]/.test(s)) addFlag(this.part.flags, 'bad-base64');
-    s = this.rest + s.replace(/[^A-Za-z0-9+\/=]/g, '');
+  unbase64_(s: string, final: boolean): string {
+    if (/[^A-Za-z0-9+\/=\s]/.test(s)) addFlag(this.part_.flags, 'bad-base64');
+    s = this.rest_ + s.replace(/[^A-Za-z0-9+\/=]/g, '');
     let out = '';
     // padding ends a run; some mailers glue several encoded runs together, so go on after it
     let eq = s.indexOf('=');
     while (eq >= 0) {
       out += b64bytes(s.substr(0, eq));
-      if ((eq & 3) === 1) addFlag(this.part.flags, 'bad-base64');
+      if ((eq & 3) === 1) addFlag(this.part_.flags, 'bad-base64');
       s = s.substring(eq).replace(/^=+/, '');
       eq = s.indexOf('=');
     }
     const n = final ? s.length : s.length - (s.length & 3);
-    if (final && (n & 3) === 1) addFlag(this.part.flags, 'bad-base64');
+    if (final && (n & 3) === 1) addFlag(this.part_.flags, 'bad-base64');
     out += n ? b64bytes(s.substr(0, n)) : '';
-    this.rest = s.substring(n);
+    this.rest_ = s.substring(n);
     return out;
   }
 
   /** Streaming quoted-printable: jumps from '=' to '='; an escape cut by the piece end waits for the next. */
-  private unqp(s: string, final: boolean): string {
-    s = this.rest + s;
-    this.rest = '';
+  unqp_(s: string, final: boolean): string {
+    s = this.rest_ + s;
+    this.rest_ = '';
     let out = '';
     let p = 0;
     const n = s.length;
@@ -502,7 +502,7 @@ export class MimeReader {
       out += s.substring(p, i);
       if (!final && i + 2 >= n) {
         // "=", "=X" or "=\r" at the end: wait for the rest (unless "=X" is already clearly not an escape)
-        this.rest = s.substring(i);
+        this.rest_ = s.substring(i);
         return out;
       }
       const a = s.charAt(i + 1);
@@ -520,12 +520,12 @@ export class MimeReader {
           const nl = s.indexOf('\n', i + 1);
           if (nl < 0 && !final && n - i < 80 && /^[ \t\r]*$/.test(s.substring(i + 1))) {
             // "=" and white space at the end of the piece: a soft break whose line end is still to come
-            this.rest = s.substring(i);
+            this.rest_ = s.substring(i);
             return out;
           }
           if (nl > i + 1 && nl < i + 80 && /^[ \t\r]*$/.test(s.substring(i + 1, nl))) p = nl + 1;
           else {
-            if (i + 1 < n) addFlag(this.part.flags, 'bad-qp');
+            if (i + 1 < n) addFlag(this.part_.flags, 'bad-qp');
             out += '=';
             p = i + 1;
           }
@@ -536,32 +536,32 @@ export class MimeReader {
   }
 
   /** Ends the current part: flushes the decoder, reports the text or the end of the attachment. */
-  private endPart(): void {
-    const p = this.part;
-    if (p.kind !== SKIP) {
-      if (this.rest) this.deliver(p.enc === B64 ? this.unbase64('', true) : this.unqp('', true));
-      this.rest = '';
+  endPart_(): void {
+    const p = this.part_;
+    if (p.kind_ !== SKIP) {
+      if (this.rest_) this.deliver_(p.enc_ === B64 ? this.unbase64_('', true) : this.unqp_('', true));
+      this.rest_ = '';
     }
     for (let i = 0; i < p.flags.length; i++) addFlag(this.flags, p.flags[i]);
-    if (p.kind === TEXT) {
-      let text = p.text;
-      if (p.truncated) {
+    if (p.kind_ === TEXT) {
+      let text = p.text_;
+      if (p.truncated_) {
         addFlag(p.flags, 'text-truncated');
         addFlag(this.flags, 'text-truncated');
       }
-      const cs = p.charset;
+      const cs = p.charset_;
       // a UTF-8 character cut in two by the size bound is not a character
-      if (p.truncated) text = cutUtf8(text);
+      if (p.truncated_) text = cutUtf8(text);
       const dec = decodeCharset(text, cs);
       if (dec === null) {
         addFlag(p.flags, 'charset-raw:' + cs.toLowerCase());
         addFlag(this.flags, 'charset-raw:' + cs.toLowerCase());
       } else text = dec;
       text = text.replace(/\r\n|\r/g, '\n');
-      if (this.o.onText) this.o.onText({ type: p.type, charset: cs, text, truncated: p.truncated, size: p.size, partPath: p.path, alternative: p.alt, depth: p.depth, flags: p.flags });
-    } else if (p.kind === ATTACH && this.o.onAttachmentEnd) this.o.onAttachmentEnd({ size: p.size, flags: p.flags });
-    p.kind = SKIP;
-    p.text = '';
+      if (this.o_.onText) this.o_.onText({ type: p.type_, charset: cs, text, truncated: p.truncated_, size: p.size_, partPath: p.path_, alternative: p.alt_, depth: p.depth_, flags: p.flags });
+    } else if (p.kind_ === ATTACH && this.o_.onAttachmentEnd) this.o_.onAttachmentEnd({ size: p.size_, flags: p.flags });
+    p.kind_ = SKIP;
+    p.text_ = '';
   }
 }
 
