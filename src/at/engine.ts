@@ -135,37 +135,28 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   let waiters: any[] = [];
   let state = o.syncOnStart === false ? 0 : 1; // 0 in step, 1 needs a resync, 2 resynchronising
   let probes = 0;
-  let busy = false; // inside rx: a chunk fed from a callback waits in `later`
-  const later: string[] = [];
   let closed = false;
 
   function rx(d: string): void {
-    if (cnt && cnt >= d.length && !busy) {
+    if (closed) return;
+    if (cnt && cnt >= d.length) {
       // the whole chunk is counted data (most chunks of a POP3READ)
       cnt -= d.length;
-      cur.onData ? cur.onData(d) : (cur.data += d);
-      return;
+      return give(d);
     }
-    if (busy || closed) {
-      if (!closed) later.push(d);
-      return;
-    }
-    busy = true;
     try {
-      for (;;) {
-        frame(d);
-        if (!later.length) break;
-        d = later.shift() as string;
-      }
+      frame(d);
     } catch (x) {
       // a callback threw: the rest of this chunk is lost (resync copes), the listener stays; report it outside
       n = 0;
-      later.length = 0;
       setTimeout(function () {
         throw x;
       }, 0);
     }
-    busy = false;
+  }
+
+  function give(d: string): void {
+    cur.onData ? cur.onData(d) : (cur.data += d);
   }
 
   function frame(d: string): void {
@@ -173,11 +164,9 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     let pos = 0;
     while (pos < len) {
       if (cnt > 0) {
-        let k = len - pos;
-        if (k > cnt) k = cnt;
+        const k = Math.min(cnt, len - pos);
         cnt -= k;
-        const part = pos || k < len ? d.substr(pos, k) : d;
-        cur.onData ? cur.onData(part) : (cur.data += part);
+        give(pos || k < len ? d.substr(pos, k) : d);
         pos += k;
         continue;
       }
@@ -204,12 +193,11 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         if (n + t.length > size) {
           n = 0;
           skip = true;
-          overflowed();
-          return;
+          return overflowed();
         }
         buf.set(t as any, n);
         n += t.length;
-        const p = cur && cur.ph_ == PROMPT ? cur.prompt : '';
+        const p = cur && cur.ph_ == PROMPT && cur.prompt;
         if (p && n >= p.length && E.toString(buf.subarray(n - p.length, n)) == p) {
           n = 0;
           line(p);
@@ -236,40 +224,39 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   function line(l: string): void {
     const c = cur;
+    let t: string;
+    let k: number;
     if (c) {
-      if (l == c.line || l == c.line + '\r') return; // 1
       const ph = c.ph_;
+      if (l == c.line || l == c.line + '\r') return; // 1
       if (ph == PROMPT) {
         if (l == c.prompt) {
           // 2
           c.ph_ = SENT;
-          if (c.payload == null) serial.write('\x1b');
-          else {
-            serial.write(c.payload);
-            if (c.terminator) serial.write(c.terminator);
-          }
+          serial.write(c.payload == null ? '\x1b' : c.payload);
+          if (c.payload != null && c.terminator) serial.write(c.terminator);
           return;
         }
-      } else if (ph == SENT && (startsWith(l, c.counted) || (c.writeOn && !l.indexOf(c.writeOn)))) {
+      } else if (ph == SENT && (startsWith(l, c.counted) || startsWith(l, [c.writeOn]))) {
         c.lines.push(l);
-        const t = l.substr(l.lastIndexOf(',') + 1).trim();
-        const k = /^\d+$/.test(t) ? +t : -1;
-        if (c.writeOn && !l.indexOf(c.writeOn)) {
-          // 4
-          const p = c.payload;
-          const have = p ? p.length : 0;
-          if (k < 0 || k > have) return end(c, err('E_PROTOCOL', c.line + ': the module asked for ' + t + ' bytes, ' + have + ' were given', { command: c.line, detail: l }));
-          if (k) {
-            serial.write(k == have ? p : p.subarray ? p.subarray(0, k) : p.substr(0, k));
-            c.written = (c.written || 0) + k;
-          }
+        t = l.substr(l.lastIndexOf(',') + 1).trim();
+        k = /^\d+$/.test(t) ? +t : -1;
+        if (c.counted) {
+          // 3
+          if (k < 0) return end(c, err('E_PROTOCOL', c.line + ': no byte count in ' + l, { command: c.line }));
+          (c.counts = c.counts || []).push(k);
+          if (!c.onData && c.data == null) c.data = '';
+          cnt = k;
           return;
         }
-        // 3
-        if (k < 0) return end(c, err('E_PROTOCOL', c.line + ': no byte count in ' + l, { command: c.line, detail: l }));
-        (c.counts = c.counts || []).push(k);
-        if (!c.onData && c.data == null) c.data = '';
-        cnt = k;
+        // 4
+        const p = c.payload;
+        const have = p ? p.length : 0;
+        if (k < 0 || k > have) return end(c, err('E_PROTOCOL', c.line + ': asked for ' + t + ' bytes, ' + have + ' given', { command: c.line }));
+        if (k) {
+          serial.write(k == have ? p : p.subarray ? p.subarray(0, k) : p.substr(0, k));
+          c.written = (c.written || 0) + k;
+        }
         return;
       }
       // 5
@@ -281,9 +268,9 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         timer = setTimeout(tick, c.finalTimeout || o.finalTimeout || 60000);
         return;
       }
-      if (l == 'ERROR' || !l.indexOf('+CME ERROR:') || !l.indexOf('+CMS ERROR:')) {
-        const t = l.substr(11).trim();
-        return end(c, l == 'ERROR' ? err('E_ERROR', c.line + ' answered ERROR', { command: c.line }) : err('E_CME', c.line + ' answered ' + l, { command: c.line, detail: t, result: /^\d+$/.test(t) ? +t : undefined }));
+      if (l == 'ERROR' || /^\+CM[ES] ERROR:/.test(l)) {
+        t = l.substr(11).trim();
+        return end(c, err(l == 'ERROR' ? 'E_ERROR' : 'E_CME', c.line + ': ' + l, { command: c.line, detail: t, result: /^\d+$/.test(t) ? +t : undefined }));
       }
       if (startsWith(l, c.finals)) {
         if (c.afterOk && ph != AFTER_OK) c.early_ = l;
@@ -291,35 +278,33 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         return;
       }
       // 6
-      if (c.prefix && ph != PROMPT && !l.indexOf(c.prefix)) {
-        c.lines.push(l);
-        return;
-      }
+      if (c.prefix && ph != PROMPT && !l.indexOf(c.prefix)) return void c.lines.push(l);
     }
-    let claimed = false;
     // 7
-    if (l == 'RDY' || l == '+CFUN: 1' || l == 'NORMAL POWER DOWN' || l == 'UNDER-VOLTAGE POWER DOWN' || l == 'OVER-VOLTAGE POWER DOWN') {
-      claimed = true;
-      if (!c || !c.i_) {
-        // (a boot line while probing: the probe goes on, its answer or timeout decides)
-        cnt = 0;
-        state = 1;
-        const failed = c ? [c].concat(queue) : queue.slice();
-        queue.length = 0;
-        cur = null;
-        clearTimeout(timer);
-        for (let i = 0; i < failed.length; i++) end(failed[i], err('E_RESET', 'the module reset (' + l + ') during ' + failed[i].line, { command: failed[i].line, detail: l }));
-      }
-      if (at.onReset) at.onReset(l);
+    const reset = /^(RDY|\+CFUN: 1|(NORMAL|UNDER-VOLTAGE|OVER-VOLTAGE) POWER DOWN)$/.test(l);
+    if (reset && !(c && c.i_)) {
+      // (a boot line while probing: the probe goes on, its answer or timeout decides)
+      state = 1;
+      fail(c ? [c] : [], 'E_RESET', 'module reset (' + l + ')', l);
     }
+    if (reset && at.onReset) at.onReset(l);
     // 8
     const sp = l.indexOf(' ');
-    const hs = urcs[sp < 0 ? l : l.substr(0, sp)];
-    if (hs) for (let i = 0; i < hs.length; i++) if (!l.indexOf(hs[i].p)) (claimed = true), hs[i].f(l);
+    const hs = urcs[sp < 0 ? l : l.substr(0, sp)] || [];
+    let claimed = reset;
+    for (k = 0; k < hs.length; k++) if (!l.indexOf(hs[k].p)) (claimed = true), hs[k].f(l);
     if (claimed) return;
     // 9
     if (c && cur == c && (c.prefix === '' || (c.prefix == null && c.ph_ == SENT))) c.lines.push(l);
     else if (at.onLine) at.onLine(l);
+  }
+
+  /** Fails `first` and everything queued with error `code`. */
+  function fail(first: any[], code: string, msg: string, detail?: any): void {
+    const all = first.concat(queue.splice(0, queue.length));
+    cur = null;
+    cnt = 0;
+    for (let i = 0; i < all.length; i++) end(all[i], err(code, msg, { command: all[i].line, detail: detail }));
   }
 
   /** Ends command `c`: failed with `e`, or done with final line `fin`. */
@@ -327,12 +312,12 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     const cb = c.cb_;
     if (!cb) return;
     c.cb_ = null;
-    if (c == cur) {
+    if (c == cur || !cur) {
       cur = null;
       cnt = 0; // the rest of its counted data, if any comes, is read as lines; resync copes
       clearTimeout(timer);
       // a command that failed on the wire may leave the module out of step
-      if (e && !c.i_ && e.code != 'E_ERROR' && e.code != 'E_CME' && !state) state = 1;
+      if (e && !c.i_ && !/E_ERROR|E_CME/.test(e.code) && !state) state = 1;
     }
     c.final = fin;
     kick();
@@ -348,27 +333,22 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   function tick(): void {
     const c = cur;
-    if (!c) return;
     if (c.ph_ == PROMPT) serial.write('\x1b');
-    if (c.early_) {
-      // the final came but the OK did not: keep the answer, resync away the stray OK
-      state = 1;
-      return end(c, null, c.early_);
-    }
-    end(c, err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line }));
+    // a final that came without its OK: the answer stands, resync away the stray OK
+    if (c.early_) state = 1;
+    end(c, c.early_ ? null : err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line }), c.early_);
   }
 
   /** Writes the next command, or starts a resync when one is due and someone waits. */
   function kick(): void {
     if (closed || cur) return;
-    if (state == 1) {
-      if (!queue.length && !waiters.length) return;
+    if (state == 1 && (queue.length || waiters.length)) {
       state = 2;
       probes = 0;
-      queue.unshift(probe('ATE0V1'));
+      probe('ATE0V1');
     }
     const c = queue[0];
-    if (!c || (state == 2 && !c.i_)) return;
+    if (!c || (state && !c.i_)) return;
     queue.shift();
     cur = c;
     c.ph_ = c.prompt ? PROMPT : SENT;
@@ -376,31 +356,23 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     serial.write(c.line + '\r');
   }
 
-  function probe(l: string): any {
-    return { line: l, timeout: o.probeTimeout || 1000, cb_: synced, i_: 1, lines: [] };
+  function probe(l: string): void {
+    queue.unshift({ line: l, timeout: o.probeTimeout || 1000, cb_: synced, i_: 1, lines: [] });
   }
 
   /** The resync: ATE0V1 until OK (E_NORESPONSE after probeAttempts), then AT+CMEE=2 (refusing it is fine). */
   function synced(e: any, c?: any): void {
     if (closed) return;
-    let next = e ? 'ATE0V1' : '';
-    if ((e ? e.command : c.line) == 'AT+CMEE=2') {
-      if (e && (e.code == 'E_ERROR' || e.code == 'E_CME')) next = '';
-    } else if (!e) next = 'AT+CMEE=2';
-    else if (++probes >= (o.probeAttempts || 5)) {
-      const x = err('E_NORESPONSE', 'the module does not answer AT (' + probes + ' attempts)', { detail: probes });
+    if (!e && c.line == 'ATE0V1') probe('AT+CMEE=2');
+    else if (e && e.command == 'ATE0V1' && ++probes >= (o.probeAttempts || 5)) {
       state = 1;
-      const q = queue.splice(0, queue.length);
-      for (let i = 0; i < q.length; i++) end(q[i], err(x.code, x.message, { command: q[i].line, detail: probes }));
+      const x = err('E_NORESPONSE', 'no answer to AT (' + probes + ' tries)', { detail: probes });
+      fail([], x.code, x.message, probes);
       settle(x);
       if (at.onError) at.onError(x);
       return;
-    }
-    if (next) queue.unshift(probe(next));
-    else {
-      state = 0;
-      settle(null);
-    }
+    } else if (e && (e.command == 'ATE0V1' || !/E_ERROR|E_CME/.test(e.code))) probe('ATE0V1');
+    else (state = 0), settle(null);
     kick();
   }
 
@@ -411,23 +383,21 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   }
 
   function overflowed(): void {
-    const c = cur;
-    const e = err('E_OVERFLOW', 'received data overflowed the ' + size + '-byte receive buffer' + (c ? ' during ' + c.line : ''), { command: c ? c.line : undefined });
-    if (c) return end(c, e);
+    const e = err('E_OVERFLOW', 'a line over ' + size + ' bytes' + (cur ? ' during ' + cur.line : ''), { command: cur && cur.line });
+    if (cur) return end(cur, e);
     if (!state) state = 1;
     if (at.onError) at.onError(e);
     kick();
   }
 
   function send(c: any, cb: Callback): void {
-    let e: any = closed ? err('E_CLOSED', 'the AT engine is closed') : queue.length >= (o.maxQueue || 32) ? err('E_BUSY', 'too many AT commands queued') : null;
-    if (!e && c.payload != null && typeof c.payload != 'string' && !c.payload.subarray) e = bad('payload', 'must be a string or a Uint8Array');
+    let e: any = closed ? err('E_CLOSED', 'the engine is closed') : queue.length >= (o.maxQueue || 32) ? err('E_BUSY', 'too many commands queued') : null;
     // (the client encodes every value it writes: this only keeps a raw line from being several, or too long)
-    if (!e && (typeof c.line != 'string' || !c.line || c.line.length > 556 || /[\x00-\x1f\x7f]/.test(c.line))) e = bad('command line', 'must be 1-556 characters without control bytes');
+    if (!e && (c.payload != null && typeof c.payload != 'string' && !c.payload.subarray)) e = bad('payload', 'not a string or Uint8Array');
+    if (!e && (typeof c.line != 'string' || !c.line || c.line.length > 556 || /[\x00-\x1f\x7f]/.test(c.line))) e = bad('command line', 'not 1-556 characters without control bytes');
     if (e) {
       e.command = c.line;
-      setTimeout(cb, 0, e);
-      return;
+      return void setTimeout(cb, 0, e);
     }
     c.cb_ = cb;
     c.lines = [];
@@ -443,11 +413,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   function off(p: string, f: (line: string) => void): void {
     const hs = urcs[p.split(' ')[0]] || [];
-    for (let i = 0; i < hs.length; i++)
-      if (hs[i].p == p && hs[i].f == f) {
-        hs.splice(i, 1);
-        return;
-      }
+    for (let i = 0; i < hs.length; i++) if (hs[i].p == p && hs[i].f == f) return void hs.splice(i, 1);
   }
 
   function resync(cb?: (err: MailError | null) => void): void {
@@ -466,13 +432,8 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     if (closed) return;
     closed = true;
     if (serial.removeListener) serial.removeListener('data', rx);
-    const all = cur ? [cur].concat(queue) : queue.slice();
-    cur = null;
-    queue.length = 0;
-    clearTimeout(timer);
-    const x = err('E_CLOSED', 'the AT engine was closed');
-    for (let i = 0; i < all.length; i++) end(all[i], err(x.code, x.message, { command: all[i].line }));
-    settle(x);
+    fail(cur ? [cur] : [], 'E_CLOSED', 'the engine was closed');
+    settle(err('E_CLOSED', 'the engine was closed'));
   }
 
   // (last: Espruino does not hoist function declarations)
@@ -481,8 +442,8 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   return at;
 }
 
-/** true when `l` starts with one of `list` (undefined: false). */
-function startsWith(l: string, list?: string[]): boolean {
-  if (list) for (let i = 0; i < list.length; i++) if (!l.indexOf(list[i])) return true;
+/** true when `l` starts with one of `list` (undefined entries and lists never match). */
+function startsWith(l: string, list?: (string | undefined)[]): boolean {
+  if (list) for (let i = 0; i < list.length; i++) if (list[i] && !l.indexOf(list[i]!)) return true;
   return false;
 }

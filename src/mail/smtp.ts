@@ -72,7 +72,7 @@ function plan(x: any, early?: boolean): void {
   if (!smtp || typeof smtp.host != 'string') throw bad('options.smtp', 'the SMTP server is not configured');
   const subject = m.subject === undefined ? '' : m.subject;
   const body = m.body === undefined ? '' : m.body;
-  scan(subject, 1e9, /[\x00-\x1f\x7f]/, 'subject', ' (it would break the mail header)');
+  scan(subject, 1e9, /[\x00-\x1f\x7f]/, 'subject');
   if (typeof body != 'string') throw bad('body', 'must be a string');
   const cs = m.charset || (/[^\x00-\x7f]/.test(subject + body) ? 'UTF-8' : 'ASCII');
   const hexed = cs.toUpperCase() != 'ASCII';

@@ -24,16 +24,16 @@ test('quote: plain ASCII is quoted as is', () => {
 
 test('quote refuses ", CR, LF, Ctrl-Z, ESC, NUL, other controls, DEL and non-ASCII, naming the value', () => {
   const bad: [string, RegExp][] = [
-    ['a"b', /double quote/],
-    ['a\rb', /carriage return/],
-    ['a\nb', /line feed/],
-    ['a\x1ab', /Ctrl-Z/],
-    ['a\x1bb', /ESC/],
-    ['a\x00b', /NUL/],
-    ['a\tb', /control character 0x09/],
-    ['a\x7fb', /control character 0x7F/],
-    ['caf\u00e9', /non-ASCII.*UTF-8/],
-    ['\u{1F600}', /non-ASCII/],
+    ['a"b', /"\\"" at 1 cannot be sent/],
+    ['a\rb', /"\\r" at 1/],
+    ['a\nb', /"\\n" at 1/],
+    ['a\x1ab', /"\\u001a" at 1/],
+    ['a\x1bb', /"\\u001b"/],
+    ['a\x00b', /"\\u0000"/],
+    ['a\tb', /"\\t"/],
+    ['a\x7fb', /"\x7f"/],
+    ['caf\u00e9', /"é" at 3/],
+    ['\u{1F600}', /at 0 cannot be sent/],
   ];
   for (const [v, re] of bad) {
     refused(() => quote(v, 64, 'subject'), re);
@@ -42,9 +42,9 @@ test('quote refuses ", CR, LF, Ctrl-Z, ESC, NUL, other controls, DEL and non-ASC
 });
 
 test('quote refuses over-long values and non-strings', () => {
-  refused(() => quote('x'.repeat(65), 64, 'sender name'), /sender name: is 65 characters long; the module accepts at most 64/);
-  refused(() => quote(undefined as any, 64, 'user'), /user: must be a string/);
-  refused(() => quote(5 as any, 64, 'user'), /must be a string/);
+  refused(() => quote('x'.repeat(65), 64, 'sender name'), /sender name: 65 characters, at most 64/);
+  refused(() => quote(undefined as any, 64, 'user'), /user: not a string/);
+  refused(() => quote(5 as any, 64, 'user'), /not a string/);
 });
 
 test('property: quote either refuses or yields exactly one quoted token without line/prompt bytes', () => {
@@ -69,10 +69,10 @@ test('hex / hexQuote: the manual example and UTF-8', () => {
   assert.is(hex('é', true), 'C3A9');
   assert.is(hex('€', true), 'E282AC');
   assert.is(hex('😀', true), 'F09F9880');
-  assert.is(hex('\ud800x', true), 'EFBFBD78', 'lone surrogate -> U+FFFD');
+  refused(() => hex('\ud800x', true), /lone surrogate/);
   assert.is(hexQuote('Grüße', 100, 'subject'), '"' + Buffer.from('Grüße', 'utf8').toString('hex').toUpperCase() + '"');
-  refused(() => hexQuote('ab', 3, 'subject'), /needs 4 hex digits/);
-  refused(() => hexQuote('a\r\nBcc: x', 300, 'subject'), /subject: holds a carriage return/);
+  refused(() => hexQuote('ab', 3, 'subject'), /subject: 4 characters, at most 3/);
+  refused(() => hexQuote('a\r\nBcc: x', 300, 'subject'), /subject: "\\r" at 1/);
   refused(() => hex('€'), /takes bytes/);
 });
 
@@ -85,7 +85,7 @@ test('property: hex of UTF-8 matches Node for any well-formed string', () => {
 
 test('intParam', () => {
   assert.is(intParam(30, 10, 120, 'timeout'), '30');
-  refused(() => intParam(9, 10, 120, 'timeout'), /timeout: must be between 10 and 120, got 9/);
+  refused(() => intParam(9, 10, 120, 'timeout'), /timeout: 9 is not an integer in 10-120/);
   refused(() => intParam(1.5, 0, 9, 'n'), /integer/);
   refused(() => intParam(NaN, 0, 9, 'n'), /integer/);
   refused(() => intParam('3' as any, 0, 9, 'n'), /integer/);
@@ -94,17 +94,17 @@ test('intParam', () => {
 test('checkLine: one line of 1-556 characters without control bytes', () => {
   const p = 'AT+SMTPSUB="' + 'x'.repeat(MAX_LINE - 'AT+SMTPSUB=""'.length) + '"';
   assert.is(checkLine(p).length, MAX_LINE);
-  refused(() => checkLine(p + 'x'), /557 characters.*556/);
-  refused(() => checkLine('AT\r'), /carriage return/);
-  refused(() => checkLine(''), /empty/);
+  refused(() => checkLine(p + 'x'), /557 characters, at most 556/);
+  refused(() => checkLine('AT\r'), /"\\r" at 2/);
+  refused(() => checkLine(''), /not a string/);
 });
 
 test('promptText: body text may hold CR/LF but not Ctrl-Z, ESC, NUL or non-ASCII', () => {
   assert.is(promptText('a\r\nb\r\n.\r\n', 4096, 'body'), 'a\r\nb\r\n.\r\n');
-  refused(() => promptText('a\x1ab', 4096, 'body'), /body: holds Ctrl-Z/);
-  refused(() => promptText('a\x1bb', 4096, 'body'), /ESC/);
-  refused(() => promptText('a\x00', 4096, 'body'), /NUL/);
-  refused(() => promptText('é', 4096, 'body'), /non-ASCII/);
+  refused(() => promptText('a\x1ab', 4096, 'body'), /body: "\\u001a" at 1/);
+  refused(() => promptText('a\x1bb', 4096, 'body'), /"\\u001b"/);
+  refused(() => promptText('a\x00', 4096, 'body'), /"\\u0000"/);
+  refused(() => promptText('é', 4096, 'body'), /"é"/);
   refused(() => promptText('x'.repeat(4097), 4096, 'body'), /4097/);
 });
 
