@@ -13,8 +13,8 @@ import { fields, payload, type Field } from './parse';
 import type { Engine, Command } from '../at/engine';
 
 // what the other modules of the library take from this one (an import of this file is require("s9mail") there)
-export { err, bad, isMailError } from '../errors';
-export { quote, hex, scan, intParam, promptText } from '../at/params';
+export { err, bad } from '../errors';
+export { quote, hex, scan, promptText } from '../at/params';
 export { fields, payload } from './parse';
 
 const Storage = require('Storage');
@@ -50,9 +50,6 @@ export type Limits = { [name: string]: Field[] };
 
 export const BEARER_STATES = ['connecting', 'connected', 'closing', 'closed'];
 
-/** What the module holds after a send (see sent_). */
-const KEPT = /^(EMAIL|SMTPCS|SAPBR|RMAX)/;
-
 /** A step of a sequence: does its work and calls next(err, value) once (or throws). */
 export type Step = (x: any, next: (e?: any, v?: any) => void, prev?: any) => void;
 
@@ -79,10 +76,7 @@ export function run(steps: Step[], x: any, cb?: any): any {
   let over = false;
   function next(e?: any, v?: any): void {
     if (over) return;
-    if (e || i == steps.length) {
-      over = true;
-      return cb(e || null, e ? undefined : x.res);
-    }
+    if (e || i == steps.length) return (over = true), cb(e || null, e ? undefined : x.res);
     try {
       steps[i++](x, next, v);
     } catch (t) {
@@ -102,9 +96,11 @@ function tableRow(key: string): string[] | undefined {
   if (i >= 0 && i + key.length <= t.length) return t.substring(i + 1, t.indexOf('\n', i + 1)).split(' ');
 }
 
-/** The row of the command table for `name`: [NAME, flags, param...], or undefined. */
-export function row(name: string): string[] | undefined {
-  return /^[A-Z0-9]+$/.test(name) ? tableRow('\n' + name + ' ') : undefined;
+/** The row of the command table for `name`: [NAME, flags, param...]; E_PARAM for an unknown command. */
+export function row(name: string): string[] {
+  const r = /^[A-Z0-9]+$/.test(name) && tableRow('\n' + name + ' ');
+  if (!r) throw bad('command', 'unknown: ' + name);
+  return r;
 }
 
 /** The typed error of result code `n` of +SMTPSEND (kind 'S') or +POP3IN/+POP3OUT ('P'). */
@@ -121,7 +117,7 @@ export class Mail {
   dialect: string;
   /** true when the bearer is known open, false when known closed, null when unknown */
   bearerUp: boolean | null;
-  /** 'smtp' or 'pop3' while one runs: the module does not do both at once */
+  /** 'smtp', 'pop3' (or the app's 'bearer') while one runs: the module does not do SMTP and POP3 at once */
   session: string | null;
   /** commands written since connect */
   commands: number;
@@ -146,16 +142,16 @@ export class Mail {
     at.onReset = function (l: string) {
       // the module restarted: it holds none of our settings, no bearer, no session
       self.held_ = {};
-      self.bearerUp = self.session = null;
+      self.bearerUp = null;
+      self.release_(self.session);
       self.emit('reset', l);
-      self.wake_();
     };
     at.onLine = function (l: string) {
       self.urc_(l);
     };
   }
 
-  // ---- events: 'urc' (any unsolicited line), 'deact', 'reset', 'ring', 'sms', 'power', 'pop3out', 'smtpsend'
+  // ---- events: 'urc' (any unsolicited line), 'reset', 'deact' (cid), 'pop3out' (code), 'smtpsend' (code)
 
   on(ev: string, fn: (a?: any) => void): Mail {
     (this.ev_[ev] = this.ev_[ev] || []).push(fn);
@@ -164,36 +160,26 @@ export class Mail {
 
   off(ev: string, fn: (a?: any) => void): Mail {
     const l = this.ev_[ev] || [];
-    const i = l.indexOf(fn);
-    if (i >= 0) l.splice(i, 1);
+    if (l.indexOf(fn) >= 0) l.splice(l.indexOf(fn), 1);
     return this;
   }
 
   emit(ev: string, a?: any): void {
-    const l = this.ev_[ev];
-    if (l) for (let i = 0; i < l.length; i++) l[i](a);
+    const l = this.ev_[ev] || [];
+    for (let i = 0; i < l.length; i++) l[i](a);
   }
 
   /** An unsolicited line nobody claimed. */
   urc_(l: string): void {
     const n = parseInt(l.substr(l.indexOf(':') + 1), 10);
-    if (!l.indexOf('+SAPBR ') && l.indexOf('DEACT') > 0) {
-      this.bearerUp = false;
-      this.emit('deact', parseInt(l.substr(7), 10));
-    } else if (!l.indexOf('+POP3OUT:')) {
+    if (!l.indexOf('+SAPBR ') && l.indexOf('DEACT') > 0) (this.bearerUp = false), this.emit('deact', parseInt(l.substr(7), 10));
+    if (!l.indexOf('+POP3OUT:')) {
       // the module ended the POP3 session (bearer lost, server gone, unread data timed out)
-      if (this.session == 'pop3') {
-        this.lost_ = n == 1 ? null : codeError('P', n, 'POP3 session');
-        this.release_('pop3');
-      }
+      if (this.session == 'pop3') (this.lost_ = n == 1 ? null : codeError('P', n, 'POP3 session')), this.release_('pop3');
       this.emit('pop3out', n);
-    } else if (!l.indexOf('+SMTPSEND:')) {
-      // a send result nobody waits for (e.g. from before the board restarted): the module dropped its settings
-      this.sent_(true);
-      this.emit('smtpsend', n);
-    } else if (l == 'RING') this.emit('ring');
-    else if (!l.indexOf('+CMTI:')) this.emit('sms', l);
-    else if (/VOLTAGE/.test(l)) this.emit('power', l);
+    }
+    // a send result nobody waits for (e.g. from before the board restarted): the module dropped its settings
+    if (!l.indexOf('+SMTPSEND:')) this.sent_(true), this.emit('smtpsend', n);
     this.emit('urc', l);
   }
 
@@ -205,10 +191,8 @@ export class Mail {
    */
   cmd_(line: string, c: any, cb: (e: MailError | null, c?: Command) => void, key?: string): void {
     const held = this.held_;
-    if (key) {
-      if (held[key] == line) return cb(null);
-      delete held[key];
-    }
+    if (key && held[key] == line) return cb(null);
+    delete held[key!];
     c = c || {};
     c.line = line;
     this.commands++;
@@ -220,9 +204,9 @@ export class Mail {
 
   /** A limit from the =? answers: field `i` of `name`; its maximum, or its minimum with min. */
   limit_(name: string, i: number, dflt: number, min?: boolean): number {
-    const f: any = this.lim_ && this.lim_[name] ? this.lim_[name][i] : undefined;
-    const v = typeof f == 'number' ? (min ? NaN : f) : f && f.length ? f[min ? 0 : f.length - 1] : NaN;
-    return v >= 0 ? v : dflt;
+    const f: any = this.lim_ && this.lim_[name] ? this.lim_[name][i] : null;
+    const v = f && f.length ? f[min ? 0 : f.length - 1] : min ? -1 : f;
+    return typeof v == 'number' && v >= 0 ? v : dflt;
   }
 
   /**
@@ -231,19 +215,16 @@ export class Mail {
    */
   line_(name: string, values: any, early?: boolean): string {
     const r = row(name);
-    if (!r) throw bad('command', 'unknown command ' + name);
-    if (!Array.isArray(values)) values = [values];
     const out: string[] = [];
+    values = Array.isArray(values) ? values : [values];
     for (let i = 0; i < values.length && values[i] !== undefined; i++) {
-      const p = r[i + 2];
-      if (!p) throw bad(name, 'takes at most ' + i + ' values');
-      const what = name + ' ' + p.split(':')[0];
-      const t = p.split(':')[1];
-      const d = t.substr(1).split('-');
-      if (t.charAt(0) == 'i') out.push(intParam(values[i], this.limit_(name, i, +d[0], true), this.limit_(name, i, +d[1]), what));
-      else out.push(quote(values[i], early && !this.lim_ ? 1e9 : this.limit_(name, i, +d[0]), what));
+      if (!r[i + 2]) throw bad(name, 'takes ' + i + ' values');
+      const p = r[i + 2].split(':');
+      const d = p[1].substr(1).split('-');
+      const what = name + ' ' + p[0];
+      out.push(p[1].charAt(0) == 'i' ? intParam(values[i], this.limit_(name, i, +d[0], true), this.limit_(name, i, +d[1]), what) : quote(values[i], early && !this.lim_ ? 1e9 : this.limit_(name, i, +d[0]), what));
     }
-    return 'AT+' + name + (out.length ? '=' + out.join(',') : '');
+    return 'AT+' + name + (out.length ? '=' + out : '');
   }
 
   /**
@@ -257,43 +238,36 @@ export class Mail {
     const self = this;
     try {
       const r = row(name);
-      if (!r) throw bad('command', 'unknown command ' + name);
       const f = r[1];
       const c: any = {};
+      const read = form.indexOf('?') >= 0;
       let line = 'AT+' + name + form;
-      if (form == '?' || form == '=?') {
+      if (read) {
         if (form == '?' && f.indexOf('r') < 0) throw bad(name, 'has no read form');
         c.prefix = '+' + name + ':';
-      } else if (form == '=') line = this.line_(name, values);
-      else if (f.indexOf('p') >= 0) {
-        c.prompt = '> ';
-        c.payload = Array.isArray(values) ? values[0] : values;
-        c.terminator = '\x1a';
-      }
-      if (f.indexOf('f') >= 0 && form.indexOf('?') < 0) {
+      } else if (form) line = this.line_(name, values);
+      else if (f.indexOf('p') >= 0) (c.prompt = '> '), (c.payload = Array.isArray(values) ? values[0] : values), (c.terminator = '\x1a');
+      if (f.indexOf('f') >= 0 && !read) {
+        // the result comes after OK as "+NAME:", for a POP3 command perhaps as "+POP3OUT:" (or a misspelt alias)
         c.finals = ['+' + name + ':'];
         if (f.indexOf('o') >= 0) c.finals.push('+POP3OUT:');
-        if (f.indexOf('/') >= 0) c.finals.push('+' + f.split('/')[1] + ':');
+        if (f.split('/')[1]) c.finals.push('+' + f.split('/')[1] + ':');
         c.afterOk = true;
         c.finalTimeout = this.netTimeout_();
       }
-      // a setting (a write form with a read form, one value) is not sent again while the module holds it
-      const key = form == '=' && f.indexOf('r') >= 0 && f.indexOf('m') < 0 ? name : '';
       this.cmd_(line, c, function (e: any, d: any) {
-        if (e) return cb(e);
-        if (!d) return cb(null);
-        if (c.finals) return self.result_(name, d!.final!, cb);
-        if (form == '=?') return cb(null, d!.lines!.length ? fields(payload(d!.lines![0], c.prefix)) : []);
-        if (form != '?') return cb(null);
+        if (e || !d) return cb(e);
+        if (c.finals) return self.result_(name, d.final, cb);
         const out: any[] = [];
-        for (let i = 0; i < d!.lines!.length; i++) {
-          const v: any = f.indexOf('x') >= 0 ? [payload(d!.lines![i], c.prefix).replace(/^"|"$/g, '')] : fields(payload(d!.lines![i], c.prefix));
+        for (let i = 0; i < d.lines.length; i++) {
+          const text = payload(d.lines[i], c.prefix);
+          const v: any = form == '?' && f.indexOf('x') >= 0 ? [text.replace(/^"|"$/g, '')] : fields(text);
           const o: any = {};
           for (let k = 2; k < r.length; k++) o[r[k].split(':')[0]] = v[k - 2];
-          out.push(o);
+          out.push(form == '=?' ? v : o);
         }
-        cb(null, f.indexOf('m') >= 0 ? out : out[0] || null);
-      }, key);
+        cb(null, form == '=?' ? out[0] || [] : form != '?' ? undefined : f.indexOf('m') >= 0 ? out : out[0] || null);
+      }, form == '=' && /r/.test(f) && !/m/.test(f) ? name : undefined); // a setting is not sent while the module holds it
     } catch (e) {
       cb(e);
     }
@@ -322,14 +296,11 @@ export class Mail {
   result_(name: string, fin: string, cb: Callback<any>): void {
     const f: any[] = fields(fin.substr(fin.indexOf(':') + 1));
     const n = f[0];
-    if (!fin.indexOf('+POP3OUT:') && name != 'POP3OUT') {
-      // the module ended the POP3 session instead of answering
-      this.release_('pop3');
-      return cb(codeError('P', n, 'AT+' + name));
-    }
-    if (/^(SMTPSEND|POP3IN|POP3OUT)$/.test(name)) return cb(n == 1 ? null : codeError(name.charAt(0), n, 'AT+' + name));
-    if (n != 1) return cb(err('E_POP3_NEGATIVE', 'AT+' + name + ': the POP3 server answered -ERR', { result: 0, command: 'AT+' + name }));
-    cb(null, f.slice(1));
+    const out = !fin.indexOf('+POP3OUT:') && name != 'POP3OUT';
+    // the module ended the POP3 session instead of answering
+    if (out) this.release_('pop3');
+    if (out || /^(SMTPSEND|POP3IN|POP3OUT)$/.test(name)) return cb(n == 1 && !out ? null : codeError(out ? 'P' : name.charAt(0), n, 'AT+' + name));
+    cb(n == 1 ? null : err('E_POP3_NEGATIVE', 'AT+' + name + ': the POP3 server answered -ERR', { result: 0, command: 'AT+' + name }), f.slice(1));
   }
 
   /** The maxima and ranges of every test form the table marks (q), asked once in one line and kept. */
@@ -338,19 +309,18 @@ export class Mail {
     const self = this;
     if (this.lim_) cb(null, this.lim_);
     else {
-      const t = Storage.read('s9cmd');
-      const names = t.split('\n').filter(function (r: string) {
+      const names = Storage.read('s9cmd').split('\n').filter(function (r: string) {
         return /^[A-Z0-9]+ [a-z]*q/.test(r);
-      }).map(function (r: string) {
-        return r.split(' ')[0];
       });
-      this.cmd_('AT+' + names.join('=?;+') + '=?', { prefix: '+' }, function (e, c) {
+      this.cmd_('AT+' + names.map(function (r: string) {
+        return r.split(' ')[0] + '=?';
+      }).join(';+'), { prefix: '+' }, function (e: any, c: any) {
         const lim: Limits = {};
         // a module that refuses the chained line keeps the table's defaults
-        if (e && e.code != 'E_ERROR' && e.code != 'E_CME') return cb(e);
-        for (let i = 0; !e && i < c!.lines!.length; i++) {
-          const name = c!.lines![i].substring(1, c!.lines![i].indexOf(':'));
-          lim[name] = fields(payload(c!.lines![i], '+' + name));
+        if (e && !/E_ERROR|E_CME/.test(e.code)) return cb(e);
+        for (let i = 0; !e && i < c.lines.length; i++) {
+          const l = c.lines[i];
+          lim[l.substring(1, l.indexOf(':'))] = fields(payload(l, l.split(':')[0]));
         }
         cb(null, (self.lim_ = lim));
       });
@@ -358,7 +328,7 @@ export class Mail {
     return cb.p;
   }
 
-  /** Seconds the module may take for a whole SMTP or POP3 exchange: a few server round trips of AT+EMAILTO. */
+  /** Milliseconds the module may take for a whole SMTP or POP3 exchange: a few server round trips of AT+EMAILTO. */
   netTimeout_(): number {
     return ((this.opts.emailTimeout || 30) * 4 + 20) * 1000;
   }
@@ -372,57 +342,126 @@ export class Mail {
     for (const k in this.held_) if (!KEPT.test(k)) delete this.held_[k];
   }
 
-  // ---- SMTP and POP3 never at once
-
   /** Takes the module for `kind` ('smtp', 'pop3' or 'bearer'); waits or refuses while another runs. */
   acquire_(kind: string, cb: (e?: any) => void): void {
-    if (this.session === null || this.session == kind) {
-      this.session = kind;
-      return cb();
-    }
-    if (this.opts.busy == 'refuse') return cb(err('E_BUSY', 'the module is busy with ' + this.session + '; SIM900 cannot run SMTP and POP3 at once'));
     const self = this;
-    this.wait_.push(function () {
-      self.acquire_(kind, cb);
-    });
+    if (this.session === null || this.session == kind) (this.session = kind), cb();
+    else if (this.opts.busy == 'refuse') cb(err('E_BUSY', 'the module is busy with ' + this.session + ' (SIM900: no SMTP and POP3 at once)'));
+    else
+      this.wait_.push(function () {
+        self.acquire_(kind, cb);
+      });
   }
 
-  release_(kind: string): void {
+  release_(kind: string | null): void {
     if (this.session != kind) return;
     this.session = null;
-    this.wake_();
+    if (this.wait_.length) this.wait_.shift()();
   }
-
-  wake_(): void {
-    const w = this.wait_.shift();
-    if (w) w();
-  }
-
-  // ---- the GPRS bearer (AT+SAPBR)
 
   /**
-   * op 'status' -> {cid, status, state, ip}; 'open' (set-up, AT+SAPBR=1, up to 85 s; nothing when open) -> {ip};
-   * 'close' (up to 65 s); 'setup' (the AT+SAPBR=3 parameters: GPRS, APN, user, password); 'params' (AT+SAPBR=4)
-   * -> {CONTYPE, APN, ...}; 'save' (AT+SAPBR=5, SIM900 only). Other forms: call('SAPBR', ...).
+   * The GPRS bearer (AT+SAPBR): op 'status' -> {cid, status, state, ip}; 'open' (set-up, AT+SAPBR=1, up to 85 s;
+   * nothing when open) -> {ip}; 'close' (up to 65 s); 'setup' (AT+SAPBR=3: GPRS, APN, user, password); 'params'
+   * (AT+SAPBR=4) -> {CONTYPE, APN, ...}; 'save' (AT+SAPBR=5, SIM900 only). Other forms: call('SAPBR', ...).
    */
   bearer(op: string, cb?: Callback<any>): any {
-    return run(BEARER[op] || [fail(bad('bearer', 'unknown operation ' + op))], { c: this, cid: this.opts.cid || 1 }, cb);
+    const c = this;
+    const cid = this.opts.cid || 1;
+    const sapbr = function (type: number, ms: number, then?: (d: Command) => void): Step {
+      return function (x, next) {
+        c.cmd_('AT+SAPBR=' + type + ',' + cid, { timeout: ms, prefix: type == 4 ? '' : type == 2 ? '+SAPBR:' : undefined }, function (e: any, d: any) {
+          if (!e && then) then(d);
+          if (e && type == 1) c.bearerUp = false;
+          next(e && type == 1 ? err('E_BEARER', 'the GPRS bearer could not be opened: ' + e.message, { cause: e }) : e);
+        });
+      };
+    };
+    const status = sapbr(2, 5000, function (d) {
+      const f = fields(payload(d.lines![0] || '', '+SAPBR'));
+      c.bearerUp = f[1] == 1;
+      x.res = { cid: f[0], status: f[1], state: BEARER_STATES[f[1] as number] || 'unknown', ip: f[2] };
+    });
+    const setup = ['CONTYPE', 'APN', 'USER', 'PWD'].map(function (tag, i): Step {
+      return function (_x, next) {
+        const v = i ? (c.opts as any)[['', 'apn', 'apnUser', 'apnPassword'][i]] : 'GPRS';
+        if (v === undefined) return next();
+        c.cmd_('AT+SAPBR=3,' + cid + ',"' + tag + '",' + quote(v, i == 1 ? 64 : 32, 'bearer ' + tag), null, next, 'SAPBR' + tag);
+      };
+    });
+    const x: any = {};
+    const steps: { [op: string]: Step[] } = {
+      status: [status],
+      setup: setup,
+      save: [sapbr(5, 5000)],
+      close: [sapbr(0, 70000, function () {
+        c.bearerUp = false;
+      })],
+      params: [sapbr(4, 5000, function (d) {
+        // real modules print "+SAPBR:" then "CONTYPE: GPRS", "APN: ..."; the manual says "+SAPBR: <tag>,<value>"
+        x.res = {};
+        for (let i = 0; i < d.lines!.length; i++) {
+          const l = d.lines![i].replace(/^\+SAPBR: *"*([^",]+)"*,/, '$1:').replace(/"/g, '');
+          if (l.indexOf('+SAPBR') && l.indexOf(':') > 0) x.res[l.split(':')[0].toUpperCase()] = l.substr(l.indexOf(':') + 1).trim();
+        }
+      })],
+      open: [status, function (_x, next) {
+        if (c.bearerUp) return (x.res = { ip: x.res.ip }), next();
+        run(setup.concat([sapbr(1, 90000), status, function (_y, n2) {
+          const st = x.res;
+          x.res = { ip: st.ip };
+          n2(c.bearerUp ? null : err('E_BEARER', 'the GPRS bearer is ' + st.state + ' after AT+SAPBR=1'));
+        }]), x, next);
+      }],
+    };
+    return run(steps[op] || [function () {
+      throw bad('bearer', 'unknown operation ' + op);
+    }], x, cb);
   }
 
   /** Everything e-mail needs before a send or a log-in: limits, profile id, server timeout, an open bearer. */
   prepare_(cb: (e?: any) => void): void {
-    run(PREPARE, { c: this }, cb);
+    const c = this;
+    run([function (_x, next) {
+      c.limits(next);
+    }, function (_x, next) {
+      c.set('EMAILCID', c.opts.cid || 1, next);
+    }, function (_x, next) {
+      c.set('EMAILTO', c.opts.emailTimeout || 30, next);
+    }, function (_x, next) {
+      c.bearerUp ? next() : c.bearer('open', next);
+    }], {}, cb);
   }
 
   /** Sends a mail (see smtp.ts); the result is {commands, attachmentBytes} once the module reports +SMTPSEND: 1. */
   sendMail(mail: any, cb?: Callback<any>): any {
-    return job(this, 's9smtp', mail, cb);
+    return this.job_('s9smtp', mail, cb);
   }
 
   /** Logs in to POP3 (options.pop3 unless `account`); the result is the session's mailbox (see pop3.ts). */
   pop3Login(account?: any, cb?: Callback<any>): any {
     if (typeof account == 'function') (cb = account), (account = undefined);
-    return job(this, 's9pop3', account, cb);
+    return this.job_('s9pop3', account, cb);
+  }
+
+  /** Runs the Storage module `name`'s job (its exported run(client, arg, cb)) and drops the module afterwards. */
+  job_(name: string, arg: any, cb: any): any {
+    cb = later(cb);
+    let m: any;
+    try {
+      m = require(name);
+    } catch (e) {
+      // a board whose feature set leaves the module out
+      return cb(err('E_UNSUPPORTED', name + ' is not on this board')), cb.p;
+    }
+    m.run(this, arg, function (e: any, r: any) {
+      try {
+        Modules.removeCached(name);
+      } catch (x) {
+        // (already gone: another job of the same module ended first)
+      }
+      cb(e, r);
+    });
+    return cb.p;
   }
 
   /** Stops the engine: what is queued fails with E_CLOSED. */
@@ -431,120 +470,8 @@ export class Mail {
   }
 }
 
-/** Runs the Storage module `name`'s job (its exported run(client, arg, cb)) and drops the module afterwards. */
-function job(c: Mail, name: string, arg: any, cb: any): any {
-  cb = later(cb);
-  require(name).run(c, arg, function (e: any, r: any) {
-    try {
-      Modules.removeCached(name);
-    } catch (x) {
-      // (already gone: another job of the same module ended first)
-    }
-    cb(e, r);
-  });
-  return cb.p;
-}
-
-/** A step that fails with `e`. */
-function fail(e: MailError): Step {
-  return function (_x, next) {
-    next(e);
-  };
-}
-
-/** A step that sets `name` (the held-settings cache skips what the module holds) to values computed from x. */
-export function setting(name: string, values: (x: any) => any): Step {
-  return function (x, next) {
-    x.c.set(name, values(x), next);
-  };
-}
-
-const STATUS: Step = function (x, next) {
-  x.c.cmd_('AT+SAPBR=2,' + x.cid, { prefix: '+SAPBR:' }, function (e: any, d: any) {
-    if (e) return next(e);
-    const f = fields(payload(d.lines[0] || '', '+SAPBR'));
-    x.c.bearerUp = f[1] == 1;
-    next(null, (x.res = { cid: f[0], status: f[1], state: BEARER_STATES[f[1] as number] || 'unknown', ip: f[2] }));
-  });
-};
-
-const SETUP: Step[] = [['CONTYPE', 'GPRS'], ['APN', 'apn'], ['USER', 'apnUser'], ['PWD', 'apnPassword']].map(function (p) {
-  return function (x: any, next: any) {
-    const v = p[0] == 'CONTYPE' ? p[1] : (x.c.opts as any)[p[1]];
-    if (v === undefined) return next();
-    x.c.cmd_('AT+SAPBR=3,' + x.cid + ',"' + p[0] + '",' + quote(v, p[0] == 'APN' ? 64 : 32, 'bearer ' + p[0]), null, next, 'SAPBR' + p[0]);
-  };
-});
-
-function sapbr(type: number, timeout: number, after?: (x: any, d: Command) => void): Step {
-  return function (x, next) {
-    x.c.cmd_('AT+SAPBR=' + type + ',' + x.cid, { timeout: timeout, prefix: type == 4 ? '' : undefined }, function (e: any, d: any) {
-      if (!e && after) after(x, d);
-      next(e);
-    });
-  };
-}
-
-const BEARER: { [op: string]: Step[] } = {
-  status: [STATUS],
-  setup: SETUP,
-  params: [
-    sapbr(4, 5000, function (x, d) {
-      // real modules print "+SAPBR:" then "CONTYPE: GPRS", "APN: ..." lines; the manual says "+SAPBR: <tag>,<value>"
-      x.res = {};
-      for (let i = 0; i < d.lines!.length; i++) {
-        const l = d.lines![i];
-        const f = fields(payload(l, '+SAPBR'));
-        const k = l.indexOf(':');
-        if (!l.indexOf('+SAPBR:')) f.length > 1 && (x.res[('' + f[0]).toUpperCase()] = '' + f[1]);
-        else if (k > 0) x.res[l.substr(0, k).toUpperCase()] = l.substr(k + 1).trim();
-      }
-    }),
-  ],
-  save: [sapbr(5, 5000)],
-  close: [
-    sapbr(0, 70000, function (x) {
-      x.c.bearerUp = false;
-    }),
-  ],
-  open: [
-    STATUS,
-    function (x, next, st) {
-      if (st.status == 1) return (x.done = 1), next();
-      run(SETUP.concat([
-        function (y, n2) {
-          y.c.cmd_('AT+SAPBR=1,' + y.cid, { timeout: 90000 }, function (e: any) {
-            if (e) y.c.bearerUp = false;
-            n2(e && err('E_BEARER', 'the GPRS bearer could not be opened (AT+SAPBR=1): ' + e.message, { cause: e }));
-          });
-        },
-        STATUS,
-      ]), x, next);
-    },
-    function (x, next) {
-      const st = x.res;
-      if (st.status != 1) return next(err('E_BEARER', 'the GPRS bearer is ' + st.state + ' after AT+SAPBR=1'));
-      x.res = { ip: st.ip };
-      next();
-    },
-  ],
-};
-
-const PREPARE: Step[] = [
-  function (x, next) {
-    x.c.limits(next);
-  },
-  setting('EMAILCID', function (x) {
-    return x.c.opts.cid || 1;
-  }),
-  setting('EMAILTO', function (x) {
-    return x.c.opts.emailTimeout || 30;
-  }),
-  function (x, next) {
-    if (x.c.bearerUp) return next();
-    x.c.bearer('open', next);
-  },
-];
+/** What the module holds after a send (see sent_). */
+const KEPT = /^(EMAIL|SMTPCS|SAPBR|RMAX)/;
 
 /** Espruino module style: require("s9mail").connect(Serial2, {apn: ..., smtp: {...}, from: {...}}). */
 export function connect(serial: any, options?: MailOptions): Mail {
