@@ -14,6 +14,7 @@ import { checkEspruino, formatViolations, type SourceMap } from './guard';
 import { ROOT, boardIds, loadBoard } from './boards';
 import { goals, type Board } from '../boards/types';
 import { TABLE } from '../src/mail/table';
+import { pretokenise } from './pretokenise';
 
 export interface ModuleSpec {
   /** the Storage file name */
@@ -151,7 +152,8 @@ export async function buildModules(entries: { [name: string]: string }, minify =
       problems.push(`Espruino guard refused ${name} (${violations.length} construct${violations.length > 1 ? 's' : ''}):`, formatViolations(name, violations, sm));
       continue;
     }
-    code[name] = mod;
+    // stored pretokenised: smaller, and its string literals stay in flash (plain text with ESPRUINO_PLAIN=1)
+    code[name] = process.env.ESPRUINO_PLAIN ? mod : pretokenise(mod);
   }
   if (problems.length && minify) {
     // minified names hide esbuild's helpers (__spreadValues, ...): report from a readable build when it fails too

@@ -1,7 +1,8 @@
 // Pretokenised code, as Espruino's lexer reads it (src/jslex.h, 2v29): every operator of two or more characters and
 // every reserved word is one byte (138 + its index in TOKENS), a string literal is 0xD1 <length> <bytes> (0xD2 with a
-// 16-bit length), an integer 0 is 0xD3, one of 1-255 0xD4 <n>, one up to 65535 0xD5 <hi> <lo>. Whitespace and
-// comments go. A module stored so is smaller, and its string literals stay in flash when it runs.
+// 16-bit length, low byte first), an integer 0 is 0xD3, one up to 127 0xD4 <n>, one up to 32767 0xD5 <lo> <hi>.
+// comments go. (Integers: 0xD4 takes a signed byte, 0xD5 a signed 16-bit value low byte first, as jslex.c reads
+// them.) A module stored so is smaller, and its string literals stay in flash when it runs.
 // detokenise() turns it back into text, for the host sandbox (V8 does not read tokens).
 import * as acorn from 'acorn';
 
@@ -45,9 +46,9 @@ export function pretokenise(code: string): string {
       const v = Buffer.from(tk.value as string, 'latin1');
       if ([...(tk.value as string)].some((c) => c.charCodeAt(0) > 255)) throw new Error('pretokenise: a string literal holds a character above 255: ' + text);
       bytes = (v.length < 256 ? String.fromCharCode(RAW_STRING8, v.length) : String.fromCharCode(RAW_STRING16, v.length & 255, v.length >> 8)) + v.toString('latin1');
-    } else if (label === 'num' && /^\d+$/.test(text) && +text <= 65535) {
+    } else if (label === 'num' && /^\d+$/.test(text) && +text < 32768) {
       const n = +text;
-      bytes = n === 0 ? String.fromCharCode(RAW_INT0) : n < 256 ? String.fromCharCode(RAW_INT8, n) : String.fromCharCode(RAW_INT16, n >> 8, n & 255);
+      bytes = n === 0 ? String.fromCharCode(RAW_INT0) : n < 128 ? String.fromCharCode(RAW_INT8, n) : String.fromCharCode(RAW_INT16, n & 255, n >> 8);
     } else if (text === '??') bytes = String.fromCharCode(NULLISH);
     else {
       const i = TOKENS.indexOf(text);
@@ -76,7 +77,7 @@ export function detokenise(tok: string): string {
       i = at + n - 1;
     } else if (c === RAW_INT0) out += ' 0 ';
     else if (c === RAW_INT8) out += ' ' + tok.charCodeAt(++i) + ' ';
-    else if (c === RAW_INT16) out += ' ' + ((tok.charCodeAt(i + 1) << 8) | tok.charCodeAt(i + 2)) + ' ', (i += 2);
+    else if (c === RAW_INT16) out += ' ' + (tok.charCodeAt(i + 1) | (tok.charCodeAt(i + 2) << 8)) + ' ', (i += 2);
     else if (c === NULLISH) out += '??';
     else if (c >= FIRST && c < FIRST + TOKENS.length) out += ' ' + TOKENS[c - FIRST] + ' ';
     else throw new Error('detokenise: unknown token 0x' + c.toString(16));

@@ -4,6 +4,7 @@ import * as vm from 'node:vm';
 import { readFileSync } from 'node:fs';
 import { builtFiles } from './build';
 import { lacksScript } from './espruino-lacks';
+import { detokenise } from './pretokenise';
 import { FolderStorage } from './storage';
 
 type Listener = (...args: any[]) => void;
@@ -183,6 +184,14 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
     }
   };
 
+  /** Module code (plain or pretokenised: bytes from 0x80 are Espruino's tokens, text again for V8) -> its exports. */
+  const evalModule = (code: string, name: string): any => {
+    if (/[\x80-\xff]/.test(code)) code = detokenise(code);
+    const module = vm.runInContext('({exports: {}})', context);
+    vm.runInContext(`(function (exports, module) {\n${code}\n})`, context, { filename: name })(module.exports, module);
+    return module.exports;
+  };
+
   const sandbox: any = {
     console: { log, warn: log, error: log, info: log },
     print: log,
@@ -216,9 +225,7 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
       if (name in cache) return cache[name];
       const code = storage.read(name);
       if (code === undefined) throw new Error(`Module ${name} not found`);
-      const module = vm.runInContext('({exports: {}})', context);
-      vm.runInContext(`(function (exports, module) {\n${code}\n})`, context, { filename: name })(module.exports, module);
-      return (cache[name] = module.exports);
+      return (cache[name] = evalModule(code, name));
     },
     Modules: {
       removeCached: (name: string) => {
@@ -228,9 +235,7 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
       addCached: (name: string, code: any) => {
         // Espruino evaluates a function's body as the module code (as the Web IDE sends modules)
         if (typeof code === 'function') code = String(code).replace(/^[^{]*\{/, '').replace(/\}\s*$/, '');
-        const module = vm.runInContext('({exports: {}})', context);
-        vm.runInContext(`(function (exports, module) {\n${code}\n})`, context)(module.exports, module);
-        cache[name] = module.exports;
+        cache[name] = evalModule(code, name);
       },
       getCached: () => Object.keys(cache),
     },

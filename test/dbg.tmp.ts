@@ -1,13 +1,13 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { builtFiles } from '../host/build';
-import { pretokenise, detokenise } from '../host/pretokenise';
-const f = builtFiles('pico');
-let a = 0, b = 0;
-for (const n of Object.keys(f)) {
-  if (n === 's9cmd' || n === '.bootcde') continue;
-  const t = pretokenise(f[n]);
-  a += f[n].length; b += t.length;
-  // round trip parses
-  new Function(detokenise(t));
-  console.log(n, f[n].length, '->', t.length, (100 - (100 * t.length) / f[n].length).toFixed(1) + '%');
-}
-console.log('total', a, '->', b);
+import { writeStorage } from '../host/interpreter';
+const bin = process.argv[2];
+const dir = mkdtempSync(join(tmpdir(), 'dbg-'));
+const files: any = { ...builtFiles(process.argv[3] || 'pico') }; delete files['.bootcde'];
+writeStorage(bin, dir, files);
+copyFileSync('/tmp/memmod.js', join(dir, 'run.js'));
+const r = spawnSync(bin, ['-e', 'eval(require("fs").readFileSync("run.js").toString())'], { cwd: dir, encoding: 'latin1', input: '', timeout: 20000 });
+console.log(r.stdout.split('\n').filter((l) => l.includes('@@')).join('\n'));

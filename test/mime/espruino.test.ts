@@ -73,7 +73,7 @@ if (!existsSync(ESPRUINO)) {
         const piece = 1 + (checked * 389) % 1460;
         const code = `${mod}\nvar M=${literal(raw)};var PIECE=${piece};\n${SCRIPT}`;
         const js = join(dir, 'run.js');
-        writeFileSync(js, code);
+        writeFileSync(js, code, 'latin1');
         const out = spawnSync(ESPRUINO, [js], { encoding: 'latin1', timeout: 60000 });
         const line = (out.stdout || '').split('\n').find((l) => l.startsWith('RESULT'));
         assert.ok(line, `${file}: no result from Espruino:\n${(out.stdout || '').slice(-800)}\n${out.stderr}`);
