@@ -144,6 +144,8 @@ export class App {
     this.emit('client', m);
     const self = this;
     require('s9box').up(this, m, function (e: any) {
+      // (the bring-up code is not needed again while the client lives)
+      if (!self.busy) drop(['s9box']);
       if (e) self.unuse_();
       cb(e, e ? undefined : m);
     });

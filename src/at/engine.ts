@@ -139,86 +139,65 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   function rx(d: string): void {
     if (closed) return;
-    if (cnt && cnt >= d.length) {
-      // the whole chunk is counted data (most chunks of a POP3READ)
-      cnt -= d.length;
-      return give(d);
-    }
+    const len = d.length;
+    let pos = 0;
     try {
-      frame(d);
+      while (pos < len) {
+        if (cnt > 0) {
+          // counted data (most chunks of a POP3READ are all data: passed on as they are)
+          const k = Math.min(cnt, len - pos);
+          const part = pos || k < len ? d.substr(pos, k) : d;
+          cnt -= k;
+          pos += k;
+          cur.onData ? cur.onData(part) : (cur.data += part);
+          continue;
+        }
+        if (skip) {
+          const j = d.indexOf('\n', pos);
+          if (j < 0) return;
+          skip = false;
+          pos = j + 1;
+          continue;
+        }
+        if (n && buf[n - 1] == 13 && d.charCodeAt(pos) == 10) {
+          // a CR LF split between two chunks ends the buffered line
+          const b = E.toString(buf.subarray(0, n - 1));
+          n = 0;
+          pos++;
+          if (b) line(b);
+          continue;
+        }
+        let i = d.indexOf('\r\n', pos);
+        if (i == len - 1) i = -1; // Espruino's indexOf quirk, see above
+        if (i < 0) {
+          // no line end in the rest of the chunk: keep it behind what is buffered
+          const t = pos ? d.substr(pos) : d;
+          if (n + t.length > size) return (n = 0), (skip = true), overflow(1);
+          buf.set(t as any, n);
+          n += t.length;
+          const p = cur && cur.ph_ == PROMPT && cur.prompt;
+          if (p && n >= p.length && E.toString(buf.subarray(n - p.length, n)) == p) (n = 0), line(p);
+          return;
+        }
+        // a line (with its CR) longer than the buffer is an overflow, whether it came in one chunk or in many. A
+        // line begun in an earlier chunk is finished in the buffer and made one string there: on Espruino,
+        // E.toString's result may be a flat string, and `flat + more` appends in place to it and fails (2v29).
+        let l: string | null = null;
+        if (n + i - pos < size) {
+          if (!n) l = d.substring(pos, i);
+          else buf.set(d.substring(pos, i) as any, n), (l = E.toString(buf.subarray(0, n + i - pos)));
+        }
+        n = 0;
+        pos = i + 2;
+        if (l === null) overflow(1);
+        else if (l) line(l);
+      }
     } catch (x) {
       // a callback threw: the rest of this chunk is lost (resync copes), the listener stays; report it outside
       n = 0;
       setTimeout(function () {
         throw x;
       }, 0);
-    }
-  }
-
-  function give(d: string): void {
-    cur.onData ? cur.onData(d) : (cur.data += d);
-  }
-
-  function frame(d: string): void {
-    const len = d.length;
-    let pos = 0;
-    while (pos < len) {
-      if (cnt > 0) {
-        const k = Math.min(cnt, len - pos);
-        cnt -= k;
-        give(pos || k < len ? d.substr(pos, k) : d);
-        pos += k;
-        continue;
-      }
-      if (skip) {
-        const j = d.indexOf('\n', pos);
-        if (j < 0) return;
-        skip = false;
-        pos = j + 1;
-        continue;
-      }
-      if (n && buf[n - 1] == 13 && d.charCodeAt(pos) == 10) {
-        // a CR LF split between two chunks ends the buffered line
-        const b = E.toString(buf.subarray(0, n - 1));
-        n = 0;
-        pos++;
-        if (b) line(b);
-        continue;
-      }
-      let i = d.indexOf('\r\n', pos);
-      if (i == len - 1) i = -1; // Espruino's indexOf quirk, see above
-      if (i < 0) {
-        // no line end in the rest of the chunk: keep it behind what is buffered
-        const t = pos ? d.substr(pos) : d;
-        if (n + t.length > size) {
-          n = 0;
-          skip = true;
-          return overflowed();
-        }
-        buf.set(t as any, n);
-        n += t.length;
-        const p = cur && cur.ph_ == PROMPT && cur.prompt;
-        if (p && n >= p.length && E.toString(buf.subarray(n - p.length, n)) == p) {
-          n = 0;
-          line(p);
-        }
-        return;
-      }
-      // a line (with its CR) longer than the buffer is an overflow, whether it came in one chunk or in many. A line
-      // begun in an earlier chunk is finished in the buffer and made one string there: on Espruino, E.toString's
-      // result may be a flat string, and `flat + more` appends in place to it and fails an assertion (2v29).
-      let l: string | null = null;
-      if (n + i - pos < size) {
-        if (!n) l = d.substring(pos, i);
-        else {
-          buf.set(d.substring(pos, i) as any, n);
-          l = E.toString(buf.subarray(0, n + i - pos));
-        }
-      }
-      n = 0;
-      pos = i + 2;
-      if (l === null) overflowed();
-      else if (l) line(l);
     }
   }
 
@@ -265,7 +244,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         if (!c.afterOk || c.early_) return end(c, null, c.early_ || l);
         c.ph_ = AFTER_OK;
         clearTimeout(timer);
-        timer = setTimeout(tick, c.finalTimeout || o.finalTimeout || 60000);
+        timer = setTimeout(end, c.finalTimeout || o.finalTimeout || 60000, c, null, 'T');
         return;
       }
       if (l == 'ERROR' || /^\+CM[ES] ERROR:/.test(l)) {
@@ -307,10 +286,17 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     for (let i = 0; i < all.length; i++) end(all[i], err(code, msg, { command: all[i].line, detail: detail }));
   }
 
-  /** Ends command `c`: failed with `e`, or done with final line `fin`. */
+  /** Ends command `c`: failed with `e`, or done with final line `fin`; or, with fin 'T', its time ran out. */
   function end(c: any, e: MailError | null, fin?: string): void {
     const cb = c.cb_;
     if (!cb) return;
+    if (fin == 'T') {
+      if (c.ph_ == PROMPT) serial.write('\x1b');
+      // a final that came without its OK: the answer stands, resync away the stray OK
+      if (c.early_) state = 1;
+      else e = err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line });
+      fin = c.early_;
+    }
     c.cb_ = null;
     if (c == cur || !cur) {
       cur = null;
@@ -331,47 +317,39 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     }
   }
 
-  function tick(): void {
-    const c = cur;
-    if (c.ph_ == PROMPT) serial.write('\x1b');
-    // a final that came without its OK: the answer stands, resync away the stray OK
-    if (c.early_) state = 1;
-    end(c, c.early_ ? null : err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line }), c.early_);
-  }
-
   /** Writes the next command, or starts a resync when one is due and someone waits. */
   function kick(): void {
     if (closed || cur) return;
-    if (state == 1 && (queue.length || waiters.length)) {
-      state = 2;
-      probes = 0;
-      probe('ATE0V1');
-    }
+    if (state == 1 && (queue.length || waiters.length)) return (state = 2), (probes = 0), synced(null, {});
     const c = queue[0];
     if (!c || (state && !c.i_)) return;
     queue.shift();
     cur = c;
     c.ph_ = c.prompt ? PROMPT : SENT;
-    timer = setTimeout(tick, c.timeout || o.timeout || 5000);
+    timer = setTimeout(end, c.timeout || o.timeout || 5000, c, null, 'T');
     serial.write(c.line + '\r');
   }
 
-  function probe(l: string): void {
-    queue.unshift({ line: l, timeout: o.probeTimeout || 1000, cb_: synced, i_: 1, lines: [] });
-  }
-
-  /** The resync: ATE0V1 until OK (E_NORESPONSE after probeAttempts), then AT+CMEE=2 (refusing it is fine). */
+  /**
+   * The resync, one probe at a time, each ending here: "ATE0V1" until OK (E_NORESPONSE after probeAttempts), then
+   * "AT+CMEE=2" (refusing it is fine).
+   */
   function synced(e: any, c?: any): void {
     if (closed) return;
-    if (!e && c.line == 'ATE0V1') probe('AT+CMEE=2');
-    else if (e && e.command == 'ATE0V1' && ++probes >= (o.probeAttempts || 5)) {
-      state = 1;
-      const x = err('E_NORESPONSE', 'no answer to AT (' + probes + ' tries)', { detail: probes });
-      fail([], x.code, x.message, probes);
-      settle(x);
-      if (at.onError) at.onError(x);
-      return;
-    } else if (e && (e.command == 'ATE0V1' || !/E_ERROR|E_CME/.test(e.code))) probe('ATE0V1');
+    const l = e ? e.command : c.line;
+    let next = 'ATE0V1';
+    if (l == next) {
+      if (!e) next = 'AT+CMEE=2';
+      else if (++probes >= (o.probeAttempts || 5)) {
+        state = 1;
+        const x = err('E_NORESPONSE', 'no answer to AT (' + probes + ' tries)', { detail: probes });
+        fail([], x.code, x.message, probes);
+        settle(x);
+        if (at.onError) at.onError(x);
+        return;
+      }
+    } else if (l && (!e || /E_ERROR|E_CME/.test(e.code))) next = '';
+    if (next) queue.unshift({ line: next, timeout: o.probeTimeout || 1000, cb_: synced, i_: 1, lines: [] });
     else (state = 0), settle(null);
     kick();
   }
@@ -382,7 +360,9 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     for (let i = 0; i < w.length; i++) w[i](e);
   }
 
-  function overflowed(): void {
+  /** A line too long for the buffer (internal), or bytes the board lost: the frame being read is void. */
+  function overflow(internal?: any): void {
+    if (!internal) (n = 0), (skip = !cnt);
     const e = err('E_OVERFLOW', 'a line over ' + size + ' bytes' + (cur ? ' during ' + cur.line : ''), { command: cur && cur.line });
     if (cur) return end(cur, e);
     if (!state) state = 1;
@@ -420,12 +400,6 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     if (cb) waiters.push(cb);
     if (!state) state = 1;
     kick();
-  }
-
-  function overflow(): void {
-    n = 0;
-    if (!cnt) skip = true;
-    overflowed();
   }
 
   function close(): void {

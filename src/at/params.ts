@@ -16,11 +16,11 @@ export const MAX_LINE = 556;
  */
 export const WIDE = String.fromCharCode.apply(null, [0x100] as any).charCodeAt(0) == 0x100;
 
-/** Throws unless `v` is a string of at most `max` characters with no character matched by `re`. */
-export function scan(v: any, max: number, re: RegExp, what: string): string {
+/** Throws unless `v` is a string of at most `max` characters with no character matched by `re` (if given). */
+export function scan(v: any, max: number, re: RegExp | null, what: string): string {
   if (typeof v != 'string') throw bad(what, 'not a string');
   if (v.length > max) throw bad(what, v.length + ' characters, at most ' + max);
-  const m = re.exec(v);
+  const m = re && re.exec(v);
   if (m) throw bad(what, JSON.stringify(m[0]) + ' at ' + m.index + ' cannot be sent');
   return v;
 }

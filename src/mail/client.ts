@@ -48,7 +48,6 @@ export interface MailOptions {
 /** What the =? forms report: command name (without AT+) -> its fields. */
 export type Limits = { [name: string]: Field[] };
 
-export const BEARER_STATES = ['connecting', 'connected', 'closing', 'closed'];
 
 /** A step of a sequence: does its work and calls next(err, value) once (or throws). */
 export type Step = (x: any, next: (e?: any, v?: any) => void, prev?: any) => void;
@@ -97,7 +96,7 @@ function tableRow(key: string): string[] | undefined {
 }
 
 /** The row of the command table for `name`: [NAME, flags, param...]; E_PARAM for an unknown command. */
-export function row(name: string): string[] {
+function row(name: string): string[] {
   const r = /^[A-Z0-9]+$/.test(name) && tableRow('\n' + name + ' ');
   if (!r) throw bad('command', 'unknown: ' + name);
   return r;
@@ -121,6 +120,8 @@ export class Mail {
   session: string | null;
   /** commands written since connect */
   commands: number;
+  /** ms the module may take for a whole SMTP or POP3 exchange: a few server round trips of AT+EMAILTO */
+  net_: number;
   /** setting key -> the exact command line the module holds for it */
   held_: { [key: string]: string };
   lim_: Limits | null;
@@ -135,6 +136,7 @@ export class Mail {
     this.dialect = o.dialect == 'sim800' || o.dialect == 'sim900' ? o.dialect : '';
     this.bearerUp = this.session = this.lim_ = this.lost_ = null;
     this.commands = 0;
+    this.net_ = ((o.emailTimeout || 30) * 4 + 20) * 1000;
     this.held_ = {};
     this.wait_ = [];
     this.ev_ = {};
@@ -253,7 +255,7 @@ export class Mail {
         if (f.indexOf('o') >= 0) c.finals.push('+POP3OUT:');
         if (f.split('/')[1]) c.finals.push('+' + f.split('/')[1] + ':');
         c.afterOk = true;
-        c.finalTimeout = this.netTimeout_();
+        c.finalTimeout = this.net_;
       }
       this.cmd_(line, c, function (e: any, d: any) {
         if (e || !d) return cb(e);
@@ -328,11 +330,6 @@ export class Mail {
     return cb.p;
   }
 
-  /** Milliseconds the module may take for a whole SMTP or POP3 exchange: a few server round trips of AT+EMAILTO. */
-  netTimeout_(): number {
-    return ((this.opts.emailTimeout || 30) * 4 + 20) * 1000;
-  }
-
   /**
    * After a send the module drops server, sender, recipients, subject, body and attachment (FACTS 5.2), so they are
    * sent again; what it keeps (cid, timeout, charset, bearer, recipient counts) stays known.
@@ -379,7 +376,7 @@ export class Mail {
     const status = sapbr(2, 5000, function (d) {
       const f = fields(payload(d.lines![0] || '', '+SAPBR'));
       c.bearerUp = f[1] == 1;
-      x.res = { cid: f[0], status: f[1], state: BEARER_STATES[f[1] as number] || 'unknown', ip: f[2] };
+      x.res = { cid: f[0], status: f[1], state: ['connecting', 'connected', 'closing', 'closed'][f[1] as number] || 'unknown', ip: f[2] };
     });
     const setup = ['CONTYPE', 'APN', 'USER', 'PWD'].map(function (tag, i): Step {
       return function (_x, next) {
