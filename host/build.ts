@@ -106,8 +106,9 @@ export function toModule(code: string): string {
     let text: string;
     if (node.type === 'ExportNamedDeclaration' && !node.declaration) text = node.specifiers.map((s: any) => `exports.${s.exported.name}=${s.local.name};`).join('');
     else if (node.type === 'ImportDeclaration') {
-      const m = JSON.stringify(node.source.value);
-      text = node.specifiers.length ? 'var ' + node.specifiers.map((s: any) => `${s.local.name}=require(${m})` + (s.type === 'ImportSpecifier' ? '.' + s.imported.name : '')).join(',') + ';' : `require(${m});`;
+      // one require per module: var $m=require("s9mail"),a=$m.x,b=$m.y;
+      const m = '$' + node.source.value.replace(/\W/g, '');
+      text = `var ${m}=require(${JSON.stringify(node.source.value)})` + node.specifiers.map((s: any) => `,${s.local.name}=${m}` + (s.type === 'ImportSpecifier' ? '.' + s.imported.name : '')).join('') + ';';
     } else continue;
     out = out.slice(0, node.start) + text + out.slice(node.end);
   }

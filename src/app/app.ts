@@ -29,19 +29,9 @@ export interface Alert {
 
 type Listener = (a?: any, b?: any) => void;
 
-/** Drops Storage modules from the module cache (their memory comes back once nothing refers to them). */
-export function drop(names: string[]): void {
-  for (let i = 0; i < names.length; i++)
-    try {
-      Modules.removeCached(names[i]);
-    } catch (e) {
-      // (Espruino throws for a module that is not in the cache)
-    }
-}
-
 export class App {
   board: Board;
-  /** the configuration (mail.json unless one was given) */
+  /** the configuration given to start(), or null: mail.json is read when needed */
   conf: any;
   serial: any;
   /** the worker is delivering */
@@ -51,13 +41,13 @@ export class App {
   mail: Mail | null;
   /** mail handler of the inbox: (msg, done) */
   onMail: ((msg: any, done: (err?: any) => void) => void) | null;
+  /** jobs using the client; the worker's hold counts once, from its first alert until the outbox is empty */
   users_: number;
-  /** the worker holds the client (from its first alert until the outbox is empty) */
   hold_: boolean;
   /** alert id -> time (ms) before which it is not tried again */
   due_: { [id: string]: number };
   timer_: any;
-  /** Date.now() of the worker's last step */
+  /** Date.now() of the worker's last step (the watchdog's measure) */
   seen_: number;
   ev_: { [ev: string]: Listener[] };
 
@@ -82,45 +72,43 @@ export class App {
   }
 
   emit(ev: string, a?: any, b?: any): void {
-    const l = this.ev_[ev];
-    if (l) for (let i = 0; i < l.length; i++) l[i](a, b);
+    const l = this.ev_[ev] || [];
+    for (let i = 0; i < l.length; i++) l[i](a, b);
   }
 
   /** Stores the alert, then answers (err, id); the worker sends it when it can. Returns a Promise without cb. */
   send(alert: Alert, cb?: (err: any, id?: number) => void): any {
-    let id: any;
-    let e: any = null;
-    try {
-      id = this.box_('add', alert);
-    } catch (x) {
-      e = x;
-    }
     const self = this;
-    if (!e)
+    let e = null;
+    let id;
+    try {
+      id = this.box('add', alert);
       setTimeout(function () {
         self.kick();
       }, 0);
-    if (cb) return cb(e, id);
-    return e ? Promise.reject(e) : Promise.resolve(id);
+    } catch (x) {
+      e = x;
+    }
+    return cb ? cb(e, id) : e ? Promise.reject(e) : Promise.resolve(id);
   }
 
-  /** Waiting alerts' ids, oldest first. */
-  pending(): number[] {
-    return this.box_('ids');
-  }
-
-  /** Alerts set aside after a permanent failure, with their errors. */
-  failed(): any[] {
-    return this.box_('failed');
-  }
-
-  /** Calls the outbox module's `fn`, dropping the module again unless the worker uses it. */
-  box_(fn: string, a?: any): any {
+  /** Calls the outbox's `fn` ('add', 'pending', 'failed'), dropping the module again unless a job uses it. */
+  box(fn: string, a?: any): any {
     try {
       return require('s9box')[fn](a);
     } finally {
       this.idle_();
     }
+  }
+
+  /** Waiting alerts' ids, oldest first. */
+  pending(): number[] {
+    return this.box('pending');
+  }
+
+  /** Alerts set aside after a permanent failure, with their errors. */
+  failed(): any[] {
+    return this.box('failed');
   }
 
   /** Runs the worker if it is idle: the oldest due alert, or a timer for the next one (outbox.ts). */
@@ -132,37 +120,36 @@ export class App {
     require('s9box').work(this);
   }
 
-  /** The shared client for a job (created and brought up for the first user): cb(err, mail). */
+  /** The shared client for a job, made and brought up (outbox.ts) for the first: cb(err, mail). */
   use_(cb: (err: any, mail?: Mail) => void): void {
+    const self = this;
+    const c = this.cfg();
+    const o: any = { rxBufferSize: this.board.rxBufferSize };
     this.users_++;
     if (this.mail) return cb(null, this.mail);
-    const c = this.cfg();
-    const o: any = {};
     for (const k in c) o[k] = c[k];
-    o.rxBufferSize = this.board.rxBufferSize;
     const m = (this.mail = require('s9mail').connect(this.serial, o));
     this.emit('client', m);
-    const self = this;
     require('s9box').up(this, m, function (e: any) {
       // (the bring-up code is not needed again while the client lives)
-      if (!self.busy) drop(['s9box']);
+      if (!self.busy) drop('s9box');
       if (e) self.unuse_();
-      cb(e, e ? undefined : m);
+      cb(e, m);
     });
   }
 
   /** A job is done with the client: the last one closes the bearer (unless closeBearer is false) and the client. */
   unuse_(): void {
-    const m = this.mail;
-    if (--this.users_ > 0 || !m) return;
     const self = this;
+    const m = this.mail!;
     const close = function () {
-      if (self.users_ > 0) return;
+      if (self.users_) return;
       m.close();
       self.mail = null;
       self.idle_();
     };
-    if (this.cfg().closeBearer === false || m.bearerUp !== true) return close();
+    if (--this.users_) return;
+    if (this.cfg().closeBearer === false || !m.bearerUp) return close();
     // exclusive with a POP3 session, which needs the bearer
     m.acquire_('bearer', function () {
       m.bearer('close', function () {
@@ -174,7 +161,7 @@ export class App {
 
   /** Nothing runs: every module but this one goes (their memory comes back). */
   idle_(): void {
-    if (!this.busy && !this.users_) drop(['s9mail', 's9at', 's9smtp', 's9pop3', 's9mime', 's9box', 's9inbox']);
+    if (!this.busy && !this.users_) drop('s9mail,s9at,s9smtp,s9pop3,s9mime,s9box,s9inbox');
   }
 
   cfg(): any {
@@ -197,6 +184,17 @@ export class App {
   }
 }
 
+/** Drops Storage modules (comma-separated names) from the module cache: their memory comes back once unused. */
+export function drop(names: string): void {
+  names.split(',').forEach(function (n) {
+    try {
+      Modules.removeCached(n);
+    } catch (e) {
+      // (Espruino throws for a module that is not in the cache)
+    }
+  });
+}
+
 /**
  * Starts the app: (board, configuration, or nothing for Storage's mail.json). Sets up the serial port, the watchdog,
  * the button and the inbox timer, and sends what the outbox holds. Returns the app (also global.app).
@@ -204,30 +202,22 @@ export class App {
 export function start(board: Board, config?: any): App | null {
   const app = new App(board, config);
   const c = app.cfg();
-  if (!c.smtp && !c.pop3) {
-    console.log('sim900-mail: no mail.json in Storage; write one (see README) and reset');
-    return null;
-  }
-  const setup: any = {};
-  if (board.tx) setup.tx = board.tx;
-  if (board.rx) setup.rx = board.rx;
-  if (c.path || board.path) setup.path = c.path || board.path;
-  app.serial.setup(c.baud || board.baud, setup);
-  app.box_('recover');
+  const wd = c.watchdog === undefined ? (board.id == 'linux' ? 0 : 30) : c.watchdog;
+  if (!c.smtp && !c.pop3) return console.log('sim900-mail: no mail.json in Storage; write one (see README) and reset'), null;
+  app.serial.setup(c.baud || board.baud, { tx: board.tx, rx: board.rx, path: c.path || board.path });
+  app.box('recover');
   // bytes the UART dropped void the frame the engine is reading: it fails that command and resynchronises
   E.on('errorFlag', function (flags: string[]) {
-    if (app.mail && /UART_OVERFLOW|FIFO_FULL/.test(flags.join())) app.mail.at.overflow();
+    if (app.mail && /UART_OVERFLOW|FIFO_FULL/.test('' + flags)) app.mail.at.overflow();
   });
-  const wd = c.watchdog === undefined ? (board.id == 'linux' ? 0 : 30) : c.watchdog;
   if (wd) {
     // kicked only while the worker makes progress: a hung worker resets the board (the outbox survives)
-    const limit = c.stallLimit || 600000;
     E.enableWatchdog(wd, false);
     setInterval(function () {
-      if (!app.busy || Date.now() - app.seen_ < limit) E.kickWatchdog();
-    }, Math.max(50, (wd * 1000) / 3));
+      if (!app.busy || Date.now() - app.seen_ < (c.stallLimit || 600000)) E.kickWatchdog();
+    }, Math.max(50, wd * 333));
   }
-  if (board.button && typeof setWatch == 'function')
+  if (board.button)
     setWatch(function () {
       app.send({ subject: 'Button pressed on ' + board.name, body: 'Test alert, uptime ' + Math.round(getTime()) + ' s.' });
     }, board.button, { repeat: true, edge: 'rising', debounce: 50 });

@@ -4,8 +4,6 @@
 import type { MailError } from '../errors';
 import type { App } from './app';
 
-const SEEN = 'inseen';
-
 /** What a handler gets for each new mail. */
 export interface InboxMessage {
   uid: string;
@@ -29,95 +27,78 @@ export function poll(app: App, cb: (err: MailError | null, handled?: number) => 
   const o = app.cfg().inbox || {};
   const S = require('Storage');
   let box: any = null;
+  let used = false;
   let handled = 0;
+  let todo: any[] = [];
   const fin = function (e: any) {
     const done = function (e2?: any) {
-      app.unuse_();
+      if (used) app.unuse_();
       app.idle_();
       cb(e || e2 || null, handled);
     };
-    if (box) box.logout(done);
-    else done();
+    box ? box.logout(done) : done();
+  };
+  const next = function (e?: any): void {
+    const item = todo.shift();
+    if (e || !item) return fin(e);
+    // the message through the MIME reader; attachments to Storage piece by piece ("in<k><uid>")
+    box.size(item.n, function (e0: any, size: number) {
+      if (e0) return fin(e0);
+      const msg: InboxMessage = { uid: item.uid, n: item.n, size: size, headers: null, texts: [], attachments: [], flags: [] };
+      let att: any = null;
+      let got = 0;
+      const reader = new (require('s9mime').MimeReader)({
+        maxText: o.maxText || 2048,
+        onHeaders: function (h: any) {
+          msg.headers = msg.headers || h;
+        },
+        onText: function (t: any) {
+          msg.texts.push(t);
+        },
+        onAttachmentStart: function (info: any) {
+          att = o.saveAttachments === false ? null : { name: info.name, type: info.type, file: ('in' + msg.attachments.length + item.uid.substr(Math.max(0, item.uid.length - 20))).substr(0, 28), size: 0 };
+          if (att) msg.attachments.push(att);
+        },
+        onAttachmentData: function (chunk: string) {
+          // a decoded attachment is never larger than the message that carries it: the first write reserves that
+          if (att) S.write(att.file, chunk, att.size, att.size ? undefined : size);
+          if (att) att.size += chunk.length;
+        },
+      });
+      box.retrieve(item.n, function (chunk: string) {
+        reader.write(chunk);
+        app.emit('progress', 'in', [(got += chunk.length), size]);
+      }, function (e1: any) {
+        if (e1) return fin(e1);
+        reader.end();
+        msg.flags = reader.flags;
+        (app.onMail || function (m: any, done: () => void) {
+          app.emit('mail', m);
+          done();
+        })(msg, function (herr?: any) {
+          if (herr) return next();
+          const seen: string[] = S.readJSON('inseen', true) || [];
+          handled++;
+          seen.push(item.uid);
+          S.writeJSON('inseen', seen.slice(-(o.remember || 50)));
+          o.deleteAfter ? box.remove(item.n, next) : next();
+        });
+      });
+    });
   };
   app.use_(function (e: any, m: any) {
     if (e) return fin(e);
+    used = true;
     m.pop3Login(function (e1: any, b: any) {
       if (e1) return fin(e1);
       box = b;
       b.uidl(function (e2: any, list: any[]) {
-        if (e2) return fin(e2);
-        const seen: string[] = S.readJSON(SEEN, true) || [];
-        const todo = list.filter(function (x) {
+        const seen: string[] = S.readJSON('inseen', true) || [];
+        todo = (list || []).filter(function (x) {
           return seen.indexOf(x.uid) < 0;
         });
-        (function next(e3?: any): void {
-          const item = todo.shift();
-          if (e3 || !item) return fin(e3);
-          fetch(app, b, item.n, item.uid, o, function (e4: any, msg: any) {
-            if (e4) return fin(e4);
-            const handler = app.onMail || function (m2: any, done: () => void) {
-              app.emit('mail', m2);
-              done();
-            };
-            handler(msg, function (herr?: any) {
-              if (herr) return next();
-              handled++;
-              const s: string[] = S.readJSON(SEEN, true) || [];
-              s.push(item.uid);
-              while (s.length > (o.remember || 50)) s.shift();
-              S.writeJSON(SEEN, s);
-              if (o.deleteAfter) b.remove(item.n, next);
-              else next();
-            });
-          });
-        })();
+        next(e2);
       });
-    });
-  });
-}
-
-/** Retrieves message n through the MIME reader; attachments go to Storage piece by piece. */
-function fetch(app: App, b: any, n: number, uid: string, o: any, cb: (e: any, msg?: InboxMessage) => void): void {
-  const S = require('Storage');
-  b.size(n, function (e0: any, size: number) {
-    if (e0) return cb(e0);
-    const msg: InboxMessage = { uid: uid, n: n, size: size, headers: null, texts: [], attachments: [], flags: [] };
-    let file = '';
-    let at = 0;
-    let got = 0;
-    const reader = new (require('s9mime').MimeReader)({
-      maxText: o.maxText || 2048,
-      onHeaders: function (h: any) {
-        if (!msg.headers) msg.headers = h;
-      },
-      onText: function (t: any) {
-        msg.texts.push(t);
-      },
-      onAttachmentStart: function (info: any) {
-        at = 0;
-        file = '';
-        if (o.saveAttachments === false) return;
-        file = ('in' + msg.attachments.length + uid.substr(Math.max(0, uid.length - 20))).substr(0, 28);
-        msg.attachments.push({ name: info.name, type: info.type, file: file, size: 0 });
-      },
-      onAttachmentData: function (chunk: string) {
-        // a decoded attachment is never larger than the message that carries it: the first write reserves that
-        if (file) S.write(file, chunk, at, at ? undefined : size);
-        at += chunk.length;
-      },
-      onAttachmentEnd: function (end: any) {
-        if (file) msg.attachments[msg.attachments.length - 1].size = end.size;
-      },
-    });
-    b.retrieve(n, function (chunk: string) {
-      got += chunk.length;
-      reader.write(chunk);
-      app.emit('progress', 'in', [got, size]);
-    }, function (e: any) {
-      if (e) return cb(e);
-      reader.end();
-      msg.flags = reader.flags || [];
-      cb(null, msg);
     });
   });
 }

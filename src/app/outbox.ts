@@ -1,6 +1,6 @@
-// The persistent outbox and its worker (Storage module "s9box", loaded while the app delivers). Every alert is in
-// Storage before send() answers, and leaves it only once the module reported +SMTPSEND: 1 (or it was set aside as
-// undeliverable). Storage names (at most 28 characters):
+// The persistent outbox, its worker and the module's bring-up (Storage module "s9box", loaded while the app
+// delivers). Every alert is in Storage before send() answers, and leaves it only once the module reported
+// +SMTPSEND: 1 (or it was set aside as undeliverable). Storage names (at most 28 characters):
 //   obseq        the last sequence number handed out
 //   ob<seq>      a waiting alert, JSON {id, subject, body, att?: {name, type, file, own}, tries, error?}
 //   oa<seq>      the bytes of an attachment given as data (the alert owns them)
@@ -19,227 +19,182 @@ import type { App, Alert } from './app';
 const S = require('Storage');
 
 /** Errors that another try cannot fix. */
-const PERMANENT = /^E_(PARAM|ATTACHMENT|SMTP_BAD_RECIPIENT|SMTP_AUTH_FAILED|SMTP_NOT_AUTHENTICATED)$/;
-
 export function isPermanent(e: any): boolean {
-  return !!e && PERMANENT.test(e.code);
+  return !!e && /^E_(PARAM|ATTACHMENT|SMTP_BAD_RECIPIENT|SMTP_AUTH_FAILED|SMTP_NOT_AUTHENTICATED)$/.test(e.code);
 }
 
-function name(prefix: string, id: number): string {
-  const s = '0000000' + id;
-  return prefix + s.substr(s.length - 8);
+/** The Storage name of record `id` of a kind (ob, oa, ox): the id in 8 digits, so that names sort by id. */
+function file(kind: string, id: number): string {
+  return kind + (1e8 + id + '').substr(1);
 }
 
 /** Writes the alert; returns its id. Throws E_PARAM for a malformed alert (nothing written then). */
 export function add(alert: Alert): number {
-  if (!alert || typeof alert.subject != 'string' || typeof alert.body != 'string') throw bad('alert', 'needs a string subject and a string body');
-  const a = alert.attachment;
-  if (a && (typeof a.name != 'string' || (a.data === undefined && typeof a.file != 'string'))) throw bad('alert.attachment', 'needs a name and either data or a Storage file');
-  if (a && a.data === undefined && S.read(a.file, 0, 0) === undefined) throw bad('alert.attachment.file', 'Storage file "' + a.file + '" not found');
-  const id = (parseInt(S.read('obseq') || '0', 10) || 0) + 1;
+  const a = alert && alert.attachment;
+  const id = (parseInt(S.read('obseq')) || 0) + 1;
+  const rec: any = { id: id, subject: alert && alert.subject, body: alert && alert.body, tries: 0 };
+  if (typeof rec.subject != 'string' || typeof rec.body != 'string') throw bad('alert', 'needs a string subject and body');
+  if (a && (typeof a.name != 'string' || (a.data === undefined && S.read(a.file, 0, 0) === undefined))) throw bad('alert.attachment', 'needs a name and data, or a Storage file that exists');
   S.write('obseq', '' + id);
-  const rec: any = { id: id, subject: alert.subject, body: alert.body, tries: 0 };
   if (a) {
     rec.att = { name: a.name, type: a.type, file: a.file, own: a.data !== undefined };
-    if (rec.att.own) S.write((rec.att.file = name('oa', id)), a.data);
+    if (rec.att.own) S.write((rec.att.file = file('oa', id)), a.data);
   }
-  S.write(name('ob', id), JSON.stringify(rec));
+  S.write(file('ob', id), JSON.stringify(rec));
   return id;
 }
 
-/** Ids of the waiting alerts, oldest first. */
-export function ids(): number[] {
-  return S.list(/^ob\d+$/).map(function (n: string) {
+/** Ids of the waiting alerts (kind 'ob'), or of those set aside ('ox'), oldest first. */
+export function pending(kind?: string): number[] {
+  return S.list(new RegExp('^' + (kind || 'ob') + '\\d')).sort().map(function (n: string) {
     return +n.substr(2);
-  }).sort(function (x: number, y: number) {
-    return x - y;
   });
 }
 
 /** Alerts set aside, with their errors. */
 export function failed(): any[] {
-  return S.list(/^ox\d+$/).map(function (n: string) {
-    return S.readJSON(n, true);
+  return pending('ox').map(function (id: number) {
+    return S.readJSON(file('ox', id), true);
   });
 }
 
 /** Removes attachment files whose record never got written (a crash inside add()). */
 export function recover(): void {
-  S.list(/^oa\d+$/).forEach(function (n: string) {
-    const id = +n.substr(2);
-    if (S.read(name('ob', id), 0, 0) === undefined && S.read(name('ox', id), 0, 0) === undefined) S.erase(n);
+  pending('oa').forEach(function (id: number) {
+    if (S.read(file('ob', id), 0, 0) === undefined && S.read(file('ox', id), 0, 0) === undefined) S.erase(file('oa', id));
   });
 }
 
-/** The error as a record keeps it. */
-function keep(rec: any, e: any): void {
-  rec.error = { code: '' + ((e && e.code) || 'E_UNKNOWN'), message: '' + ((e && e.message) || e) };
-}
-
 /**
- * The worker, run by app.kick(): the oldest due alert is sent with the app's shared client; then it runs again. With
- * nothing due it sets a timer for the next retry; with nothing waiting it lets the client go (app.unuse_).
+ * The worker, run by app.kick(): the oldest due alert is sent with the app's shared client, then it runs again. With
+ * nothing due it sets a timer for the next retry; with nothing waiting the worker lets the client go.
  */
 export function work(app: App): void {
   const c = app.cfg();
   const now = Date.now();
-  let next = -1;
+  const all = pending();
   let wait = 1e12;
-  const all = ids();
-  for (let i = 0; i < all.length && next < 0; i++) {
-    const t = app.due_[all[i]] || 0;
-    if (t <= now) next = all[i];
-    else if (t - now < wait) wait = t - now;
-  }
+  let id = 0;
   const again = function (ms: number) {
     app.busy = false;
     app.timer_ = setTimeout(function () {
       app.kick();
     }, ms);
   };
-  if (next < 0) {
-    app.busy = false;
-    app.idle_();
-    if (all.length) return again(wait);
-    if (app.hold_) {
-      // the outbox is empty: the worker's hold on the client ends
-      app.hold_ = false;
-      app.unuse_();
-    }
-    return app.emit('idle');
+  for (let i = 0; i < all.length && !id; i++) {
+    const t = (app.due_[all[i]] || 0) - now;
+    if (t <= 0) id = all[i];
+    else wait = Math.min(wait, t);
   }
-  const rec = S.readJSON(name('ob', next), true);
+  if (!id) {
+    app.busy = false;
+    if (app.hold_) (app.hold_ = false), app.unuse_();
+    app.idle_();
+    return all.length ? again(wait) : app.emit('idle');
+  }
+  const rec = S.readJSON(file('ob', id), true);
   if (!rec) return again(0);
-  app.emit('sending', next);
+  app.emit('sending', id);
   const fin = function (e: any) {
     app.seen_ = Date.now();
-    if (!e) {
-      // the commit point: once the record is erased the alert is sent; before, it is sent again after a reset
-      S.erase(name('ob', rec.id));
-      if (rec.att && rec.att.own) S.erase(rec.att.file);
-      delete app.due_[rec.id];
-      app.emit('sent', rec.id);
-    } else if (isPermanent(e)) {
-      keep(rec, e);
-      S.write(name('ox', rec.id), JSON.stringify(rec));
-      S.erase(name('ob', rec.id));
-      delete app.due_[rec.id];
-      app.emit('failed', rec.id, e);
+    // the commit point: once the record is erased the alert is sent; before, it is sent again after a reset
+    if (!e || isPermanent(e)) {
+      if (e) (rec.error = { code: e.code, message: e.message }), S.write(file('ox', id), JSON.stringify(rec));
+      S.erase(file('ob', id));
+      if (!e && rec.att && rec.att.own) S.erase(rec.att.file);
+      delete app.due_[id];
+      app.emit(e ? 'failed' : 'sent', id, e);
     } else {
       // counted in Storage, so that a restart keeps the backoff's place
       rec.tries++;
-      keep(rec, e);
-      S.write(name('ob', rec.id), JSON.stringify(rec));
-      app.due_[rec.id] = Date.now() + Math.min(c.retryCap || 1800000, (c.retryBase || 30000) * Math.pow(2, Math.min(rec.tries - 1, 20)));
-      app.emit('retry', rec.id, e);
+      rec.error = { code: e.code, message: e.message };
+      S.write(file('ob', id), JSON.stringify(rec));
+      app.due_[id] = Date.now() + Math.min(c.retryCap || 1800000, (c.retryBase || 30000) * Math.pow(2, Math.min(rec.tries - 1, 20)));
+      app.emit('retry', id, e);
     }
     again(0);
   };
-  // the worker holds the client from its first alert until the outbox is empty
   const go = function (e: any, m?: Mail) {
-    if (e) return (app.hold_ = false), fin(e);
     const a = rec.att;
-    let size = 0;
-    if (a && (size = (S.read(a.file) || '').length) == 0 && S.read(a.file, 0, 0) === undefined)
-      return fin(err('E_ATTACHMENT', 'attachment file "' + a.file + '" is gone'));
+    if (e) return (app.hold_ = false), fin(e);
+    if (a && S.read(a.file, 0, 0) === undefined) return fin(err('E_ATTACHMENT', 'attachment file "' + a.file + '" is gone'));
     m!.sendMail({
       to: c.to,
       cc: c.cc,
       bcc: c.bcc,
-      subject: rec.subject + ' [alert ' + rec.id + ']',
+      subject: rec.subject + ' [alert ' + id + ']',
       body: rec.body,
-      attachment: a ? { name: a.name, type: a.type, file: a.file } : undefined,
+      attachment: a && { name: a.name, type: a.type, file: a.file },
       onProgress: function (sent: number, total: number) {
         app.seen_ = Date.now();
-        app.emit('progress', rec.id, [sent, total]);
+        app.emit('progress', id, [sent, total]);
       },
     }, fin);
   };
+  // the worker holds the client from its first alert until the outbox is empty
   if (app.hold_) go(null, app.mail!);
   else (app.hold_ = true), app.use_(go);
 }
 
-/** Bring-up: the module answers (power, baud rate), the SIM is ready, registered, GPRS attached. */
+/**
+ * Bring-up: the module answers (ESC, then a resync at each baud rate of modem.bauds, after a PWRKEY pulse when it
+ * does not or the STATUS pin says it is off), the SIM is ready, the network registered, GPRS attached.
+ */
 export function up(app: App, m: Mail, cb: (e?: MailError | null) => void): void {
-  run(UP, { app: app, m: m, o: app.cfg().modem || {} }, cb);
-}
-
-/** Polls `line` until judge(value after prefix) says true (go on), false (fail) or null (keep waiting, bounded). */
-function poll(line: string, prefix: string, wait: string, dflt: number, judge: (v: string) => boolean | null): Step {
-  return function (x, next) {
-    const until = Date.now() + (x.o[wait] || dflt);
-    let last = '';
-    (function ask() {
-      x.m.cmd_(line, { prefix: prefix }, function (e: any, d: any) {
-        const code = 'E_' + (line == 'AT+CPIN?' ? 'SIM' : 'NETWORK');
-        if (!e) {
-          last = (d.lines[0] || '').substr(prefix.length).trim();
-          const v = judge(last);
-          if (v) return next();
-          if (v === false) return next(err(code, line + ' answered ' + d.lines[0], { detail: last }));
-        } else if (e.code == 'E_CLOSED') return next(e);
-        if (Date.now() >= until) return next(err(code, line + ': still "' + last + '" after ' + (x.o[wait] || dflt) + ' ms', { detail: last }));
-        setTimeout(ask, x.o.poll || 2000);
-      });
-    })();
-  };
-}
-
-const UP: Step[] = [
-  function (x, next) {
-    // power: a STATUS pin that says off, or no answer at any baud rate, gets a PWRKEY pulse (through an NPN
-    // transistor: board pin high pulls PWRKEY low for ~1.2 s), then boot takes a few seconds
-    const b = x.app.board;
-    const pulse = function (then: () => void) {
-      digitalWrite(b.pwrkey, 1);
-      setTimeout(function () {
-        digitalWrite(b.pwrkey, 0);
-        setTimeout(then, 3000);
-      }, 1200);
-    };
-    const bauds = [x.app.cfg().baud || b.baud].concat(x.o.bauds || [115200, 57600, 38400, 19200, 9600]);
-    let i = 0;
-    let pulsed = false;
-    const setup = function (baud: number) {
-      const s: any = {};
-      if (b.tx) s.tx = b.tx;
-      if (b.rx) s.rx = b.rx;
-      if (x.app.cfg().path || b.path) s.path = x.app.cfg().path || b.path;
-      if (x.app.serial.setup) x.app.serial.setup(baud, s);
-    };
-    const probe = function (): void {
-      if (i >= bauds.length) {
-        if (b.pwrkey && !pulsed) return (pulsed = true), (i = 0), pulse(probe);
-        return next(err('E_NORESPONSE', 'the module does not answer AT at any baud rate'));
-      }
-      const baud = bauds[i++];
-      if (i > 1 && baud == bauds[0]) return probe();
-      if (i > 1 || pulsed) setup(baud);
-      // ESC first: a board restarted in the middle of a body prompt would otherwise type into it
-      x.app.serial.write('\x1b');
-      x.m.at.resync(function (e: any) {
-        if (e) return probe();
-        if (baud == bauds[0]) return next();
-        x.m.cmd_('AT+IPR=' + bauds[0], null, function (e2: any) {
-          if (e2) return next(e2);
-          setup(bauds[0]);
-          x.m.at.resync(next);
+  const b = app.board;
+  const c = app.cfg();
+  const o = c.modem || {};
+  const bauds = [c.baud || b.baud].concat(o.bauds || []);
+  let i = 0;
+  let pulsed = !b.pwrkey;
+  const steps: Step[] = [
+    function (_x, next) {
+      // PWRKEY through an NPN transistor: the pin high pulls PWRKEY low for ~1.2 s; then boot takes a few seconds
+      const pulse = function () {
+        pulsed = true;
+        i = 0;
+        digitalWrite(b.pwrkey, 1);
+        setTimeout(function () {
+          digitalWrite(b.pwrkey, 0);
+          setTimeout(probe, 3000);
+        }, 1200);
+      };
+      const probe = function (): any {
+        const baud = bauds[i++];
+        if (!baud) return pulsed ? next(err('E_NORESPONSE', 'the module does not answer AT')) : pulse();
+        if (i > 1) app.serial.setup(baud, { tx: b.tx, rx: b.rx, path: c.path || b.path });
+        // ESC first: a board restarted in the middle of a body prompt would otherwise type into it
+        app.serial.write('\x1b');
+        m.at.resync(function (e: any) {
+          if (e) return probe();
+          if (baud == bauds[0]) return next();
+          // found at another rate: set it to the board's
+          m.cmd_('AT+IPR=' + bauds[0], null, function (e2: any) {
+            if (e2) return next(e2);
+            app.serial.setup(bauds[0], { tx: b.tx, rx: b.rx, path: c.path || b.path });
+            m.at.resync(next);
+          });
         });
-      });
-    };
-    if (b.status && b.pwrkey && !digitalRead(b.status)) return (pulsed = true), pulse(probe);
-    probe();
-  },
-  // READY: go on; a PIN or PUK request: fail now; not ready, not inserted or no answer line: wait (bounded)
-  poll('AT+CPIN?', '+CPIN:', 'simWait', 30000, function (v) {
-    return v == 'READY' ? true : /PIN|PUK/.test(v) ? false : null;
-  }),
-  // +CREG: <n>,<stat>: 1 home, 5 roaming -> registered; 3 denied -> failure; 0, 2, 4 -> keep waiting
-  poll('AT+CREG?', '+CREG:', 'registerWait', 60000, function (v) {
-    const s = v.split(',').pop();
-    return s == '1' || s == '5' ? true : s == '3' ? false : null;
-  }),
-  poll('AT+CGATT?', '+CGATT:', 'attachWait', 60000, function (v) {
-    return v == '1' ? true : null;
-  }),
-];
+      };
+      b.status && !digitalRead(b.status) && !pulsed ? pulse() : probe();
+    },
+  ];
+  // then each of these until its answer says go (READY; home 1 or roaming 5; attached 1), fails (a PIN or PUK asked;
+  // registration denied 3) or the wait ends; "+CREG: <n>,<stat>"
+  [['CPIN', 'READY', 'PIN|PUK', 'simWait', 3e4], ['CREG', ',[15]$', ',3$', 'registerWait', 6e4], ['CGATT', '1', '$^', 'attachWait', 6e4]].forEach(function (w: any) {
+    steps.push(function (_x, next) {
+      const until = Date.now() + (o[w[3]] || w[4]);
+      (function ask() {
+        m.cmd_('AT+' + w[0] + '?', { prefix: '+' + w[0] + ':' }, function (e: any, d: any) {
+          const v = d ? (d.lines[0] || '').substr(w[0].length + 2).trim() : '';
+          const no = err(w[0] == 'CPIN' ? 'E_SIM' : 'E_NETWORK', 'AT+' + w[0] + '? answered "' + v + '"', { detail: v });
+          if (e && e.code == 'E_CLOSED') return next(e);
+          if (!e && new RegExp(w[1]).test(v)) return next();
+          if ((!e && new RegExp(w[2]).test(v)) || Date.now() > until) return next(no);
+          setTimeout(ask, o.poll || 2000);
+        });
+      })();
+    });
+  });
+  run(steps, {}, cb);
+}
