@@ -45,7 +45,12 @@ function regexProblem(pattern: string, flags: string): string | null {
   if (/\(\?<[=!]/.test(pattern)) return 'lookbehind regex (?<= (?<!';
   if (/\(\?[=!]/.test(pattern)) return 'lookahead regex (?= (?!';
   if (/\(\?<[A-Za-z]/.test(pattern)) return 'named capture group (?<name>';
+  // Espruino 2v29's matcher (jswrap_regexp.c): groups only record where they matched; "|" splits the whole regex
+  // (a group does not scope it); a "^" that fails away from index 0 ends the attempt without trying the alternatives
+  // after it
   let inClass = false;
+  let depth = 0;
+  const anchored: boolean[] = [pattern[0] === '^'];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '\\') {
@@ -59,7 +64,16 @@ function regexProblem(pattern: string, flags: string): string | null {
     if (c === '[') inClass = true;
     else if (c === '?') return pattern[i - 1] === '(' ? 'regex group (?: (not on Espruino)' : 'regex ? quantifier (not on Espruino: /ab?/ fails to match "ab")';
     else if (c === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) return 'regex {n} quantifier (not on Espruino)';
+    else if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (pattern[i + 1] && '*+{'.includes(pattern[i + 1])) return 'regex quantifier on a group (not on Espruino)';
+    } else if (c === '|') {
+      if (depth > 0) return 'regex alternation inside a group (Espruino splits the whole regex at "|")';
+      anchored.push(pattern[i + 1] === '^');
+    }
   }
+  if (anchored.some((a) => a !== anchored[0])) return 'regex alternatives anchored with "^" and not (on Espruino a failed "^" skips the others)';
   return null;
 }
 

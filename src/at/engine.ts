@@ -260,7 +260,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
       if (c.prefix && ph != PROMPT && !l.indexOf(c.prefix)) return void c.lines.push(l);
     }
     // 7
-    const reset = /^(RDY|\+CFUN: 1|(NORMAL|UNDER-VOLTAGE|OVER-VOLTAGE) POWER DOWN)$/.test(l);
+    const reset = l == 'RDY' || l == '+CFUN: 1' || / POWER DOWN$/.test(l);
     if (reset && !(c && c.i_)) {
       // (a boot line while probing: the probe goes on, its answer or timeout decides)
       state = 1;

@@ -263,7 +263,7 @@ export class Mail {
         const out: any[] = [];
         for (let i = 0; i < d.lines.length; i++) {
           const text = payload(d.lines[i], c.prefix);
-          const v: any = form == '?' && f.indexOf('x') >= 0 ? [text.replace(/^"|"$/g, '')] : fields(text);
+          const v: any = form == '?' && f.indexOf('x') >= 0 ? [text.charAt(0) == '"' ? text.substr(1, text.length - 2) : text] : fields(text);
           const o: any = {};
           for (let k = 2; k < r.length; k++) o[r[k].split(':')[0]] = v[k - 2];
           out.push(form == '=?' ? v : o);
@@ -301,7 +301,7 @@ export class Mail {
     const out = !fin.indexOf('+POP3OUT:') && name != 'POP3OUT';
     // the module ended the POP3 session instead of answering
     if (out) this.release_('pop3');
-    if (out || /^(SMTPSEND|POP3IN|POP3OUT)$/.test(name)) return cb(n == 1 && !out ? null : codeError(out ? 'P' : name.charAt(0), n, 'AT+' + name));
+    if (out || /^SMTPSEND$|^POP3IN$|^POP3OUT$/.test(name)) return cb(n == 1 && !out ? null : codeError(out ? 'P' : name.charAt(0), n, 'AT+' + name));
     cb(n == 1 ? null : err('E_POP3_NEGATIVE', 'AT+' + name + ': the POP3 server answered -ERR', { result: 0, command: 'AT+' + name }), f.slice(1));
   }
 
@@ -468,7 +468,7 @@ export class Mail {
 }
 
 /** What the module holds after a send (see sent_). */
-const KEPT = /^(EMAIL|SMTPCS|SAPBR|RMAX)/;
+const KEPT = /^EMAIL|^SMTPCS|^SAPBR|^RMAX/;
 
 /** Espruino module style: require("s9mail").connect(Serial2, {apn: ..., smtp: {...}, from: {...}}). */
 export function connect(serial: any, options?: MailOptions): Mail {

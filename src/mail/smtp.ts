@@ -43,7 +43,7 @@ function address(v: any, what: string): string[] {
     if (lt >= 0 && v.charAt(v.length - 1) == '>') (name = v.substr(0, lt).trim().replace(/^"(.*)"$/, '$1')), (a = v.substring(lt + 1, v.length - 1));
     a = a.trim();
   }
-  if (!/^[A-Za-z0-9!#$%&'*+\/=^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+\/=^_`{|}~-]+)*@[A-Za-z0-9.-]+$/.test(a)) throw bad(what, JSON.stringify(a || v) + ' is not a plain e-mail address');
+  if (!/^[A-Za-z0-9!#$%&'*+\/=^_`{|}~.-]+@[A-Za-z0-9.-]+$/.test(a) || /\.\.|\.@|@\./.test('@' + a)) throw bad(what, JSON.stringify(a || v) + ' is not a plain e-mail address');
   return name ? [a, name] : [a];
 }
 
@@ -87,7 +87,7 @@ function plan(x: any, early?: boolean): void {
   const size = d && (d.size === undefined ? d.length : d.size);
   if (!(size >= 0) || (typeof d != 'string' && !d.subarray && !d.read)) throw bad('attachment', f === undefined ? 'needs data: a string, a Uint8Array or a {size, read} reader' : 'no Storage file ' + f);
   const bin = a.type ? a.type != 'text' : typeof d != 'string' || /[^\x09\x0a\x0d\x20-\x7e]/.test(d);
-  if (a.type && !/^(text|binary)$/.test(a.type)) throw bad('attachment.type', "not 'text' or 'binary'");
+  if (a.type && !/^text$|^binary$/.test(a.type)) throw bad('attachment.type', "not 'text' or 'binary'");
   if (/[\\\/;]/.test(a.name)) throw bad('attachment.name', 'holds a path or ";"');
   todo.push(['SMTPFILE', L('SMTPFILE', [bin ? 2 : 1, a.name, bin ? 1 : 0])]);
   x.src = {

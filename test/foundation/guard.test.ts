@@ -4,6 +4,9 @@ import { checkEspruino } from '../../host/guard';
 import { buildProbe } from '../../host/build';
 
 const refused: [string, string, RegExp][] = [
+  ['alternation inside a group', 'var r = /^E_(PARAM|BUSY)$/;', /alternation inside a group/],
+  ['a quantified group', 'var r = /^a(\\.b)*$/;', /quantifier on a group/],
+  ['alternatives anchored and not', 'var s = "x".replace(/^"|"$/g, "");', /anchored with "\^" and not/],
   ['a class method named with a keyword', 'class A { delete() { return 1 } }', /class method named "delete"/],
   ['a regex right after ")"', 'for (var k in o) /x/.test(k) && f(k);', /Espruino reads the "\/" as a division/],
   ['a function used before its declaration', 'function f() { var o = { g: g }; function g() { return 1 } return o }', /"g" used before its declaration/],
