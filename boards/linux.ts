@@ -12,6 +12,7 @@ const board: Board = {
   pwrkey: null,
   status: null,
   button: null,
+  chunkBytes: 1460,
   rxBufferSize: 2048,
   // boards/LINUX.py: 'variables': 0 (resizable); 'flash': 256 KB of file-backed fake flash; 64-bit: 17-byte JsVars
   // when built with a fixed count (VARIABLES=n), as the board demos do

@@ -13,6 +13,7 @@ const board: Board = {
   pwrkey: 'B8',
   status: null,
   button: 'BTN1',
+  chunkBytes: 512,
   rxBufferSize: 640,
   // boards/ESPRUINOBOARD.py: 'variables': 2756; saved_code: 10 pages x 2048 bytes
   espruino: { file: 'ESPRUINOBOARD', jsVars: 2756, storageBytes: 10 * 2048, blockBytes: 13 },

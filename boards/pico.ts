@@ -11,6 +11,7 @@ const board: Board = {
   pwrkey: 'B3',
   status: 'B4',
   button: 'BTN',
+  chunkBytes: 1460,
   rxBufferSize: 640,
   // boards/PICO_R1_3.py: 'variables': 5100; saved_code: 3 pages x 16384 bytes
   espruino: { file: 'PICO_R1_3', jsVars: 5100, storageBytes: 3 * 16384, blockBytes: 13 },

@@ -18,6 +18,8 @@ export interface Board {
   button: string | null;
   /** the AT engine's receive buffer in bytes: the longest line (with its CR) that can arrive */
   rxBufferSize: number;
+  /** the most bytes asked for at once of AT+POP3READ (1-1460) and AT+SMTPFT: fewer round trips, or less memory */
+  chunkBytes: number;
   /** facts from Espruino's board file boards/<file>.py at 2v29 (null where the port has none) */
   espruino: {
     file: string;

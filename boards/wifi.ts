@@ -12,6 +12,7 @@ const board: Board = {
   pwrkey: 'B3',
   status: 'B4',
   button: 'BTN',
+  chunkBytes: 1460,
   rxBufferSize: 640,
   // boards/ESPRUINOWIFI.py: 'variables': 8190; saved_code: 1 page x 65536 bytes
   espruino: { file: 'ESPRUINOWIFI', jsVars: 8190, storageBytes: 65536, blockBytes: 13 },

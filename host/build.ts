@@ -62,7 +62,7 @@ export function boardTable(b: Board): string {
 /** What .bootcde passes to start(): the wiring the app uses on the board. */
 export function runtimeBoard(b: Board): any {
   const out: any = {};
-  for (const k of ['id', 'name', 'serial', 'tx', 'rx', 'path', 'baud', 'pwrkey', 'status', 'button', 'rxBufferSize'] as const) if (b[k] != null) out[k] = b[k];
+  for (const k of ['id', 'name', 'serial', 'tx', 'rx', 'path', 'baud', 'pwrkey', 'status', 'button', 'rxBufferSize', 'chunkBytes'] as const) if (b[k] != null) out[k] = b[k];
   return out;
 }
 

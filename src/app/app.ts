@@ -124,7 +124,7 @@ export class App {
   use_(cb: (err: any, mail?: Mail) => void): void {
     const self = this;
     const c = this.cfg();
-    const o: any = { rxBufferSize: this.board.rxBufferSize };
+    const o: any = { rxBufferSize: this.board.rxBufferSize, chunk: this.board.chunkBytes };
     this.users_++;
     if (this.mail) return cb(null, this.mail);
     for (const k in c) o[k] = c[k];

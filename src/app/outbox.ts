@@ -14,7 +14,7 @@
 // receiver can drop a repeat.
 import type { MailError } from '../errors';
 import { bad, err, run, type Mail, type Step } from '../mail/client';
-import type { App, Alert } from './app';
+import { drop, type App, type Alert } from './app';
 
 const S = require('Storage');
 
@@ -88,6 +88,8 @@ export function work(app: App): void {
   }
   if (!id) {
     app.busy = false;
+    // (a poll that runs on keeps the client, not this code)
+    drop('s9box');
     if (app.hold_) (app.hold_ = false), app.unuse_();
     app.idle_();
     return all.length ? again(wait) : app.emit('idle');

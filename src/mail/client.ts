@@ -41,6 +41,8 @@ export interface MailOptions {
   keepsSettings?: boolean;
   /** receive buffer of the AT engine in bytes (the board's rxBufferSize) */
   rxBufferSize?: number;
+  /** the most bytes asked for at once of AT+POP3READ and AT+SMTPFT (default 1460; the board's chunkBytes) */
+  chunk?: number;
   /** an AT engine already running on the serial port */
   engine?: Engine;
 }

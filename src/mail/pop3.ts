@@ -7,8 +7,6 @@ import { DotDecoder, type Sink } from './dot';
 
 export { DotDecoder };
 
-/** AT+POP3READ takes 1-1460 bytes a time (manual 2.19). */
-const READ_MAX = 1460;
 
 /** The session's mailbox: what pop3Login gives. Every method takes a callback or returns a Promise. */
 export class Mailbox {
@@ -150,7 +148,9 @@ export class Mailbox {
   multi_(values: any[], sink: Sink, cb: any): void {
     const c = this.mail;
     const self = this;
-    const dec = new DotDecoder(sink, READ_MAX);
+    // AT+POP3READ takes 1-1460 bytes a time (manual 2.19)
+    const max = Math.min(1460, c.opts.chunk || 1460);
+    const dec = new DotDecoder(sink, max);
     let idle = 0;
     let more = false;
     let timer: any = null;
@@ -168,7 +168,7 @@ export class Mailbox {
       more = false;
       const e0 = self.closed_();
       if (e0) return end(e0);
-      c.cmd_('AT+POP3READ=' + READ_MAX, { counted: ['+POP3READ: 1,', '+POP3READ: 2,'], onData: dec.write.bind(dec), finals: ['+POP3OUT:'], timeout: 20000 }, function (e: any, d: any) {
+      c.cmd_('AT+POP3READ=' + max, { counted: ['+POP3READ: 1,', '+POP3READ: 2,'], onData: dec.write.bind(dec), finals: ['+POP3OUT:'], timeout: 20000 }, function (e: any, d: any) {
         if (e) return end((c.session != 'pop3' && c.lost_) || e);
         if (d.final != 'OK') return c.result_('POP3READ', d.final, end);
         // (lines nobody claimed may be among the collected ones: the last counted header is the answer)
@@ -179,7 +179,7 @@ export class Mailbox {
         if (f[0] == 2 || dec.done) return end(null);
         if (f[0] != 1) return end(err('E_PROTOCOL', 'AT+POP3READ: unexpected answer ' + JSON.stringify(d.lines.join('|'))));
         if ((f[1] as number) > 0) idle = 0;
-        if (f[1] == READ_MAX || more) return read();
+        if (f[1] == max || more) return read();
         // less than asked: the module has no more data yet; it reports +POP3READ: 3 when it has
         if (++idle > 3) return end(err('E_POP3_READ_TIMEOUT', 'AT+POP3READ: no data arrived from the POP3 server'));
         timer = setTimeout(wake, (c.opts.emailTimeout || 30) * 1000);

@@ -198,7 +198,7 @@ const STEPS: Step[] = [
       }
       if (!(v[1] > 0)) return next(err('E_PROTOCOL', 'AT+SMTPFT: ' + f));
       // the module confirms how many bytes it takes (+SMTPFT: 2,<cnf>); the engine writes exactly that many
-      const chunk = s.sent < s.total ? peek(s, v[1]) : '';
+      const chunk = s.sent < s.total ? peek(s, Math.min(v[1], c.opts.chunk || 1460)) : '';
       c.cmd_('AT+SMTPFT=' + chunk.length, { writeOn: chunk ? '+SMTPFT: 2,' : undefined, payload: chunk, finals: ['+SMTPFT: 1,', '+SMTPSEND:'], afterOk: true, finalTimeout: c.net_ }, function (e2: any, d2: any) {
         if (!e2 && chunk) {
           s.buf = s.buf.substr(d2.written || 0);
