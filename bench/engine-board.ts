@@ -1,7 +1,7 @@
 // The engine receive-path benchmark, Espruino-safe: the same code runs in Node (against the sources) and,
 // bundled, on the interpreter. Streams are built once as a short cycle of 64-byte chunks and replayed, so the
-// interpreter's small heap holds them; only engine.receive() runs inside the timed loop.
-import { AtEngine } from '../src/at/engine';
+// interpreter's small heap holds them; only engine.rx() runs inside the timed loop.
+import { connect, type Engine } from '../src/at/engine';
 
 declare const process: any;
 
@@ -50,11 +50,11 @@ class NullSerial {
 }
 
 class CountedRun {
-  e: AtEngine;
+  e: Engine;
   bytes: number;
   frames: number;
   cmd: any;
-  constructor(e: AtEngine) {
+  constructor(e: Engine) {
     this.e = e;
     this.bytes = 0;
     this.frames = 0;
@@ -94,7 +94,7 @@ export function runBench(now: () => number, countedKB: number, linesKB: number, 
   const lcRounds = Math.ceil((linesKB * 1024) / lcBytes);
 
   const serial = new NullSerial();
-  const e = new AtEngine(serial, { rxBufferSize: rxBufferSize, syncOnStart: false, timeout: 600000 });
+  const e = connect(serial, { rxBufferSize: rxBufferSize, syncOnStart: false, timeout: 600000 });
   const cr = new CountedRun(e);
   let urcs = 0;
   const onUrc = function () {
@@ -104,8 +104,8 @@ export function runBench(now: () => number, countedKB: number, linesKB: number, 
   e.urc('RING', onUrc);
   e.send(cr.cmd, cr.next);
   // warm up (and settle memory): one round of each
-  for (let i = 0; i < cc.length; i++) e.receive(cc[i]);
-  for (let i = 0; i < lc.length; i++) e.receive(lc[i]);
+  for (let i = 0; i < cc.length; i++) e.rx(cc[i]);
+  for (let i = 0; i < lc.length; i++) e.rx(lc[i]);
   cr.bytes = 0;
   urcs = 0;
   // every variable of the timed part exists before the first reading, so the readings differ only by what
@@ -123,11 +123,11 @@ export function runBench(now: () => number, countedKB: number, linesKB: number, 
   const memBefore = mem();
 
   t0 = now();
-  for (r = 0; r < ccRounds; r++) for (i = 0; i < n; i++) e.receive(cc[i]);
+  for (r = 0; r < ccRounds; r++) for (i = 0; i < n; i++) e.rx(cc[i]);
   countedSeconds = now() - t0;
 
   t0 = now();
-  for (r = 0; r < lcRounds; r++) for (i = 0; i < m; i++) e.receive(lc[i]);
+  for (r = 0; r < lcRounds; r++) for (i = 0; i < m; i++) e.rx(lc[i]);
   linesSeconds = now() - t0;
 
   memAfter = mem();

@@ -20,11 +20,12 @@
 // base64 text in 76-character CRLF lines (78 bytes per 57 raw bytes, the sum of the <n> of every AT+SMTPFT=<n>);
 // `attachmentRawLineRateRatio` counts the raw attachment bytes (65536) over the same time, so it is the encoded
 // ratio times 57/78 and can never reach 0.95 with base64 over the UART.
+import '../host/espruino-node';
 import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { Sim900Emulator, type PartialOptions } from '../host/emulator';
 import { clientAccounts, startMailServers, type MailServers } from '../host/servers';
-import { connect, type Mailer } from '../src/mail/mailer';
+import { connect, type Mail } from '../src/mail/client';
 
 export interface MailBench {
   roundTripsFirstAlert: number;
@@ -133,7 +134,7 @@ function now(): number {
 interface Rig {
   emu: Sim900Emulator;
   serial: BenchSerial;
-  mail: Mailer;
+  mail: Mail;
   /** every command line the client issued, with the time it was issued (ms) */
   commands: { t: number; line: string }[];
   stop(): void;
@@ -150,14 +151,14 @@ async function rig(servers: MailServers, emuOpts: PartialOptions, paceWrites: bo
     ...clientAccounts(servers),
     from: { address: 'board@example.org', name: 'Pump station 4' },
   } as any);
-  // every command the client issues goes through exec (which is what mail.commands counts)
+  // every command the client issues goes through the engine's send (mail.commands counts them)
   // (the engine writes a command as soon as it is issued when no other command runs, as is the case for
   // AT+SMTPFT=<n>, which the client issues on the module's +SMTPFT: 1 URC)
   const commands: { t: number; line: string }[] = [];
-  const exec = mail.exec.bind(mail);
-  mail.exec = (line: string, extra: any, cb: any): void => {
-    commands.push({ t: now(), line });
-    exec(line, extra, cb);
+  const send = mail.at.send;
+  mail.at.send = (cmd, cb): void => {
+    commands.push({ t: now(), line: cmd.line });
+    send(cmd, cb);
   };
   await booted;
   await emu.drained();

@@ -27,11 +27,11 @@ export interface InterpreterRun {
 }
 
 /**
- * Runs `code` (prelude + bundle + driver) in a fresh working folder (the Linux port keeps Storage in
+ * Runs `code` (prelude + driver) in `dir` or a fresh working folder (the Linux port keeps Storage in
  * ./espruino.flash there). Standard input stays an open pipe: the port reads serial data only then.
  */
-export function runOnInterpreter(binary: string, code: string, onReport: (r: any) => void, timeoutMs: number): Promise<InterpreterRun> {
-  const cwd = mkdtempSync(join(tmpdir(), 'espruino-run-'));
+export function runOnInterpreter(binary: string, code: string, onReport: (r: any) => void, timeoutMs: number, dir?: string): Promise<InterpreterRun> {
+  const cwd = dir || mkdtempSync(join(tmpdir(), 'espruino-run-'));
   const file = join(cwd, 'main.js');
   writeFileSync(file, REPORT_PRELUDE + code);
   return new Promise((resolve, reject) => {

@@ -43,8 +43,9 @@ export function pretokenise(code: string): string {
       text = code.slice(tk.start, end.end);
       bytes = text;
     } else if (label === 'string') {
-      const v = Buffer.from(tk.value as string, 'latin1');
-      if ([...(tk.value as string)].some((c) => c.charCodeAt(0) > 255)) throw new Error('pretokenise: a string literal holds a character above 255: ' + text);
+      const value = (tk as any).value as string;
+      const v = Buffer.from(value, 'latin1');
+      if ([...value].some((c) => c.charCodeAt(0) > 255)) throw new Error('pretokenise: a string literal holds a character above 255: ' + text);
       bytes = (v.length < 256 ? String.fromCharCode(RAW_STRING8, v.length) : String.fromCharCode(RAW_STRING16, v.length & 255, v.length >> 8)) + v.toString('latin1');
     } else if (label === 'num' && /^\d+$/.test(text) && +text < 32768) {
       const n = +text;

@@ -101,7 +101,7 @@ export interface Engine {
   /** fn(line) for every unsolicited line starting with `prefix` (which holds the line's whole first word) */
   urc(prefix: string, fn: (line: string) => void): void;
   off(prefix: string, fn: (line: string) => void): void;
-  /** probe until OK, echo off, verbose errors; queued commands wait; cb when done */
+  /** probe until OK, echo off, verbose errors; queued commands wait; cb after an "AT" queued behind the resync */
   resync(cb?: (err: MailError | null) => void): void;
   /** the board lost UART bytes (E.errorFlag FIFO_FULL/UART_OVERFLOW): the frame being read is void */
   overflow(): void;
@@ -123,8 +123,7 @@ const AFTER_OK = 3;
 
 export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   const o: EngineOptions = options || {};
-  const size = o.rxBufferSize || 640;
-  const buf = new Uint8Array(size);
+  const buf = new Uint8Array(o.rxBufferSize || 640);
   let n = 0; // bytes of an unfinished line in buf
   let skip = false; // dropping the rest of a line that overflowed
   let cnt = 0; // counted bytes still to come, for cur
@@ -132,13 +131,11 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   let timer: any = null; // (never undefined: Espruino's clearTimeout(undefined) throws)
   const queue: any[] = [];
   const urcs: any = {};
-  let waiters: any[] = [];
-  let state = o.syncOnStart === false ? 0 : 1; // 0 in step, 1 needs a resync, 2 resynchronising
+  let state = o.syncOnStart === false ? 0 : 1; // 0 in step, 1 needs a resync, 2 resynchronising, 3 closed
   let probes = 0;
-  let closed = false;
 
   function rx(d: string): void {
-    if (closed) return;
+    if (state == 3) return;
     const len = d.length;
     let pos = 0;
     try {
@@ -172,7 +169,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         if (i < 0) {
           // no line end in the rest of the chunk: keep it behind what is buffered
           const t = pos ? d.substr(pos) : d;
-          if (n + t.length > size) return (n = 0), (skip = true), overflow(1);
+          if (n + t.length > buf.length) return (n = 0), (skip = true), overflow(1);
           buf.set(t as any, n);
           n += t.length;
           const p = cur && cur.ph_ == PROMPT && cur.prompt;
@@ -183,7 +180,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         // line begun in an earlier chunk is finished in the buffer and made one string there: on Espruino,
         // E.toString's result may be a flat string, and `flat + more` appends in place to it and fails (2v29).
         let l: string | null = null;
-        if (n + i - pos < size) {
+        if (n + i - pos < buf.length) {
           if (!n) l = d.substring(pos, i);
           else buf.set(d.substring(pos, i) as any, n), (l = E.toString(buf.subarray(0, n + i - pos)));
         }
@@ -319,8 +316,8 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   /** Writes the next command, or starts a resync when one is due and someone waits. */
   function kick(): void {
-    if (closed || cur) return;
-    if (state == 1 && (queue.length || waiters.length)) return (state = 2), (probes = 0), synced(null, {});
+    if (state == 3 || cur) return;
+    if (state == 1 && queue.length) return (state = 2), (probes = 0), synced(null, {});
     const c = queue[0];
     if (!c || (state && !c.i_)) return;
     queue.shift();
@@ -335,7 +332,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
    * "AT+CMEE=2" (refusing it is fine).
    */
   function synced(e: any, c?: any): void {
-    if (closed) return;
+    if (state == 3) return;
     const l = e ? e.command : c.line;
     let next = 'ATE0V1';
     if (l == next) {
@@ -344,26 +341,19 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
         state = 1;
         const x = err('E_NORESPONSE', 'no answer to AT (' + probes + ' tries)', { detail: probes });
         fail([], x.code, x.message, probes);
-        settle(x);
         if (at.onError) at.onError(x);
         return;
       }
     } else if (l && (!e || /E_ERROR|E_CME/.test(e.code))) next = '';
     if (next) queue.unshift({ line: next, timeout: o.probeTimeout || 1000, cb_: synced, i_: 1, lines: [] });
-    else (state = 0), settle(null);
+    else state = 0;
     kick();
-  }
-
-  function settle(e: MailError | null): void {
-    const w = waiters;
-    waiters = [];
-    for (let i = 0; i < w.length; i++) w[i](e);
   }
 
   /** A line too long for the buffer (internal), or bytes the board lost: the frame being read is void. */
   function overflow(internal?: any): void {
     if (!internal) (n = 0), (skip = !cnt);
-    const e = err('E_OVERFLOW', 'a line over ' + size + ' bytes' + (cur ? ' during ' + cur.line : ''), { command: cur && cur.line });
+    const e = err('E_OVERFLOW', 'a line over ' + buf.length + ' bytes' + (cur ? ' during ' + cur.line : ''), { command: cur && cur.line });
     if (cur) return end(cur, e);
     if (!state) state = 1;
     if (at.onError) at.onError(e);
@@ -371,7 +361,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   }
 
   function send(c: any, cb: Callback): void {
-    let e: any = closed ? err('E_CLOSED', 'the engine is closed') : queue.length >= (o.maxQueue || 32) ? err('E_BUSY', 'too many commands queued') : null;
+    let e: any = state == 3 ? err('E_CLOSED', 'the engine is closed') : queue.length >= (o.maxQueue || 32) ? err('E_BUSY', 'too many commands queued') : null;
     // (the client encodes every value it writes: this only keeps a raw line from being several, or too long)
     if (!e && (c.payload != null && typeof c.payload != 'string' && !c.payload.subarray)) e = bad('payload', 'not a string or Uint8Array');
     if (!e && (typeof c.line != 'string' || !c.line || c.line.length > 556 || /[\x00-\x1f\x7f]/.test(c.line))) e = bad('command line', 'not 1-556 characters without control bytes');
@@ -396,18 +386,17 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     for (let i = 0; i < hs.length; i++) if (hs[i].p == p && hs[i].f == f) return void hs.splice(i, 1);
   }
 
+  // (who waits for it waits for an "AT" queued behind it: it fails as the resync does)
   function resync(cb?: (err: MailError | null) => void): void {
-    if (cb) waiters.push(cb);
     if (!state) state = 1;
-    kick();
+    cb ? send({ line: 'AT' }, cb) : kick();
   }
 
   function close(): void {
-    if (closed) return;
-    closed = true;
+    if (state == 3) return;
+    state = 3;
     if (serial.removeListener) serial.removeListener('data', rx);
     fail(cur ? [cur] : [], 'E_CLOSED', 'the engine was closed');
-    settle(err('E_CLOSED', 'the engine was closed'));
   }
 
   // (last: Espruino does not hoist function declarations)
