@@ -1,7 +1,7 @@
 // One error convention for the whole library:
 //  - synchronous code (encoders, checks, planners) THROWS a MailError made by err();
 //  - asynchronous operations report through their callback (err, result);
-//  - the one place that turns a throw into a callback error is the step runner (mail/run.ts) and the AT
+//  - the one place that turns a throw into a callback error is the step runner (run() in mail/client.ts), call() and the AT
 //    engine's send(): nothing else catches.
 // Espruino cannot subclass Error, so a MailError is a plain `new Error(message)` whose `code` says what kind it
 // is (stable, for programs; `name` is the same string so that a printed error shows it). Test by code, never by

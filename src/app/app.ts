@@ -170,7 +170,10 @@ export class App {
 
   /** One inbox poll (inbox.ts): (err, number of mails handled). */
   poll(cb?: (err: any, n?: number) => void): void {
-    require('s9inbox').poll(this, cb || function () {});
+    if (require('Storage').read('s9inbox')) return require('s9inbox').poll(this, cb || function () {});
+    const e: any = new Error('no s9inbox on this board');
+    e.name = e.code = 'E_UNSUPPORTED';
+    cb ? cb(e) : console.log(e.message);
   }
 
   start(): void {

@@ -1,6 +1,6 @@
 // The AT engine (Storage module "s9at"): one command on the wire at a time, responses framed from a UART byte
 // stream. `connect(serial, options)` returns the engine; everything it needs lives in that call's closure, so the
-// module costs almost nothing loaded and one engine a fixed amount (see README, "Memory").
+// module costs almost nothing loaded and one engine a fixed amount (see README, "Memory habits").
 //
 // RECEIVE PATH (speed matters: a board is tens of times slower than a PC while 115200 baud brings a byte every
 // 87 us, so there is no JS loop per received byte)

@@ -8,7 +8,7 @@
 // for every final result. Sequences (prepare, bearer, send, log-in) are step lists run by run() below. Sending and
 // POP3 live in their own Storage modules ("s9smtp", "s9pop3"), loaded when a job needs them and dropped after.
 import { err, bad, type MailError } from '../errors';
-import { intParam, quote } from '../at/params';
+import { intParam, quote, promptText } from '../at/params';
 import { fields, payload, type Field } from './parse';
 import type { Engine, Command } from '../at/engine';
 
@@ -250,7 +250,7 @@ export class Mail {
         if (form == '?' && f.indexOf('r') < 0) throw bad(name, 'has no read form');
         c.prefix = '+' + name + ':';
       } else if (form) line = this.line_(name, values);
-      else if (f.indexOf('p') >= 0) (c.prompt = '> '), (c.payload = Array.isArray(values) ? values[0] : values), (c.terminator = '\x1a');
+      else if (f.indexOf('p') >= 0) (c.prompt = '> '), (c.payload = promptText(Array.isArray(values) ? values[0] : values, this.limit_(name, 0, 4096), name)), (c.terminator = '\x1a');
       if (f.indexOf('f') >= 0 && !read) {
         // the result comes after OK as "+NAME:", for a POP3 command perhaps as "+POP3OUT:" (or a misspelt alias)
         c.finals = ['+' + name + ':'];
@@ -302,7 +302,7 @@ export class Mail {
     const n = f[0];
     const out = !fin.indexOf('+POP3OUT:') && name != 'POP3OUT';
     // the module ended the POP3 session instead of answering
-    if (out) this.release_('pop3');
+    if (out || name == 'POP3OUT') this.release_('pop3');
     if (out || /^SMTPSEND$|^POP3IN$|^POP3OUT$/.test(name)) return cb(n == 1 && !out ? null : codeError(out ? 'P' : name.charAt(0), n, 'AT+' + name));
     cb(n == 1 ? null : err('E_POP3_NEGATIVE', 'AT+' + name + ': the POP3 server answered -ERR', { result: 0, command: 'AT+' + name }), f.slice(1));
   }

@@ -27,4 +27,17 @@ test('a hung worker stops kicking the watchdog; an idle one keeps kicking it', a
   sb.close();
 });
 
+test('a board without the inbox (the Original): a poll answers E_UNSUPPORTED, the timer logs it, nothing throws', async () => {
+  const logs: string[] = [];
+  const sb = bootSandbox({ board: 'original', log: (...a: any[]) => logs.push(a.join(' ')) });
+  assert.is(sb.storage.read('s9inbox'), undefined, 'the Original carries no s9inbox');
+  sb.run(`var app = require("s9app").start(${JSON.stringify(runtimeBoard(loadBoard('original')))}, {to: "a@example.org", smtp: {host: "h"},
+    pop3: {host: "h", user: "u", password: "p"}, inbox: {every: 50}, from: {address: "b@example.org"}, watchdog: 0});
+    var got; app.poll(function (e) { got = e; });`);
+  assert.is(sb.run('got && got.code'), 'E_UNSUPPORTED');
+  await new Promise((r) => setTimeout(r, 130));
+  assert.ok(logs.some((l) => /no s9inbox on this board/.test(l)), logs.join('\n'));
+  sb.close();
+});
+
 test.run();

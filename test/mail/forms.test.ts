@@ -157,6 +157,22 @@ t('SMTP and POP3 never at once: a send waits for the log-out, or is refused', as
   await lastMail(w);
 });
 
+t('the generic call: a body with Ctrl-Z or ESC is refused before a byte goes out; AT+POP3OUT ends the session', async () => {
+  w = await startWorld({ reuse: servers });
+  const before = w.written().length;
+  for (const bad of ['a\x1ab', 'a\x1bb']) {
+    const e = await w.mail.call('SMTPBODY', '', bad).catch((x: any) => x);
+    assert.is(e.code, 'E_PARAM', JSON.stringify(bad));
+  }
+  assert.is(w.written().length, before, 'nothing written');
+  box = await w.mail.pop3Login();
+  assert.is(w.mail.session, 'pop3');
+  await w.mail.call('POP3OUT', '');
+  assert.is(w.mail.session, null, 'a raw AT+POP3OUT ends the client\'s POP3 session');
+  await w.mail.sendMail({ to: 'a@example.org', subject: 'after a raw log-out', body: 'b' });
+  assert.is((await lastMail(w)).subject, 'after a raw log-out');
+});
+
 t('a repeat alert sends no setting the module still holds', async () => {
   w = await startWorld({ reuse: servers });
   const alert = { to: 'ops@example.org', subject: 'pump 4 down', body: 'pressure 0.2 bar' };
