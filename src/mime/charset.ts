@@ -2,142 +2,91 @@
 // Input is always a "binary string" (one char per byte, 0-255); output is a JS string.
 declare const E: any;
 
-/** Windows-1252 code points for bytes 0x80-0x9F (0 = undefined byte, kept as the C1 control). */
-const CP1252 = [
-  0x20ac, 0, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0, 0x17d, 0,
-  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0, 0x17e, 0x178,
-];
-
-/** Byte values of a binary string, through Espruino's native call when there is one (charCodeAt is O(i) there). */
-export function bytesOf(s: string): Uint8Array {
-  if (typeof E !== 'undefined' && E.toUint8Array) return E.toUint8Array(s);
-  const a = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i);
-  return a;
-}
-
 /**
  * True when this interpreter's strings hold characters above 255. Espruino builds without Unicode support
  * keep only the low byte of String.fromCharCode(0x20ac); there the reader gives text as UTF-8 bytes (one
  * char per byte: what E.decodeUTF8, a UTF-8 terminal or a file expect) instead of losing the characters.
  */
-// (probed through apply: esbuild folds String.fromCharCode(0x100).charCodeAt(0) to a constant at build time,
-// which would describe Node, not the board)
-export const WIDE_STRINGS = String.fromCharCode.apply(null, [0x100]).charCodeAt(0) === 0x100;
+// (probed through apply: esbuild folds String.fromCharCode(0x180).charCodeAt(0) to a constant at build time,
+// which would describe Node, not the board. 0x180: pretokenised, it is the bytes D5 80 01, and a valid UTF-8
+// pair before any stray lead byte keeps Espruino's lexer from re-encoding the module when it is given as a
+// string literal, as test/mime/espruino.test.ts does)
+export const WIDE_STRINGS = String.fromCharCode.apply(null, [0x180]).charCodeAt(0) === 0x180;
 
-/** Collects code units and turns them into a string ~200 at a time (no per-char string append). */
-class Out {
-  s: string;
-  u: number[];
-  constructor() {
-    this.s = '';
-    this.u = [];
-  }
-  push(c: number): void {
-    if (!WIDE_STRINGS && c > 0x7f) {
-      // UTF-8 bytes of c
-      if (c < 0x800) this.u.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-      else if (c < 0x10000) this.u.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      else this.u.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    } else if (c > 0xffff) {
-      c -= 0x10000;
-      this.u.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
-    } else this.u.push(c);
-    // Espruino's apply takes at most 256 arguments, and one push adds up to 4
-    if (this.u.length >= 200) this.flush();
-  }
-  flush(): void {
-    if (this.u.length) this.s += String.fromCharCode.apply(null, this.u);
-    this.u = [];
-  }
-  done(): string {
-    this.flush();
-    return this.s;
-  }
+/** Adds a flag, or a list of them, to a list (null: none) once; lists are capped so that a hostile mail cannot grow them. */
+export function addFlag(flags: string[] | null, f: string | string[]): void {
+  for (var one of ([] as string[]).concat(f)) if (flags && flags.indexOf(one) < 0 && flags.length < 32) flags.push(one);
 }
 
 /**
- * UTF-8 to a JS string. Ill-formed input gives U+FFFD per maximal ill-formed subpart, the same
- * replacement rule as the WHATWG decoder (so results agree with Node's Buffer.toString()).
+ * Decodes bytes in a charset: UTF-8, ISO-8859-1 or Windows-1252. US-ASCII is read as UTF-8, as mail clients do
+ * with stray 8-bit bytes, and so is a missing charset (decodeUtf8 is this function). Another charset gives null,
+ * or, when flags (a list or null) are given, the bytes kept raw and the flag "charset-raw:<charset>".
+ * Ill-formed UTF-8 gives U+FFFD per maximal ill-formed subpart, the same replacement rule as the WHATWG decoder
+ * (so results agree with Node's Buffer.toString()).
  */
-export function decodeUtf8(s: string): string {
+export function decodeCharset(s: string): string;
+export function decodeCharset(s: string, cs: string | undefined): string | null;
+export function decodeCharset(s: string, cs: string, flags: string[] | null): string;
+export function decodeCharset(s: string, cs?: string, flags?: string[] | null): string | null {
+  // labels (lower-case letters and digits only) of UTF-8 | ISO-8859-1 | Windows-1252 (the '|' are at 35 and 75);
+  // the final "|" keeps Espruino's indexOf from matching a needle cut at the end of the string
+  var at = ' utf8 usascii ascii ansix341968 us | iso88591 latin1 l1 iso885911987 cp819 | windows1252 cp1252 xcp1252 |'.indexOf(
+    ' ' + ((cs || '').toLowerCase().replace(/[^a-z0-9]/g, '') || 'utf8') + ' ',
+  );
+  if (at < 0) {
+    if (flags === undefined) return null;
+    addFlag(flags, 'charset-raw:' + cs!.toLowerCase());
+    return s;
+  }
+  // nothing to do for ASCII
   if (!/[\x80-\xff]/.test(s)) return s;
-  // (on a narrow interpreter this validates: well-formed UTF-8 comes out as it went in)
-  const b = bytesOf(s);
-  const n = b.length;
-  const o = new Out();
-  let i = 0;
+  // byte values through Espruino's native call when there is one (charCodeAt is O(i) there)
+  var b = typeof E != 'undefined' ? E.toUint8Array(s) : s.split('').map((ch) => ch.charCodeAt(0) & 255);
+  var n = b.length;
+  var out = '';
+  // code units, turned into a string ~200 at a time (no per-char string append)
+  var u: number[] = [];
+  var i = 0;
   while (i < n) {
-    const c = b[i++];
-    if (c < 0x80) {
-      o.push(c);
-      continue;
-    }
-    let need = 0;
-    let cp = 0;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      need = 1;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      cp = c & 0x0f;
-      if (c === 0xe0) lo = 0xa0;
-      if (c === 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      cp = c & 0x07;
-      if (c === 0xf0) lo = 0x90;
-      if (c === 0xf4) hi = 0x8f;
-    } else {
-      o.push(0xfffd);
-      continue;
-    }
-    let ok = true;
-    while (need > 0) {
-      const d = i < n ? b[i] : -1;
-      if (d < lo || d > hi) {
-        ok = false;
-        break;
+    var c = b[i++];
+    if (c > 0x7f && at > 35) {
+      // ISO-8859-1: the byte is the code point; Windows-1252 differs in 0x80-0x9f, whose code points are below,
+      // two bytes each, high byte first (0: undefined byte, kept as the C1 control)
+      var cp1252 =
+        '\x20\xac\0\0\x20\x1a\x01\x92\x20\x1e\x20\x26\x20\x20\x20\x21\x02\xc6\x20\x30\x01\x60\x20\x39\x01\x52\0\0\x01\x7d\0\0' +
+        '\0\0\x20\x18\x20\x19\x20\x1c\x20\x1d\x20\x22\x20\x13\x20\x14\x02\xdc\x21\x22\x01\x61\x20\x3a\x01\x53\0\0\x01\x7e\x01\x78';
+      if (at > 75 && c < 0xa0) c = ((cp1252.charCodeAt(c * 2 - 0x100) << 8) | cp1252.charCodeAt(c * 2 - 0xff)) || c;
+    } else if (c > 0x7f) {
+      // a UTF-8 sequence: lead byte, then continuation bytes; the first of them may have a narrower range (no
+      // overlong forms, surrogates or code points above U+10FFFF)
+      var need = c < 0xc2 || c > 0xf4 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+      var lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+      var hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+      for (c = need ? c & (0x3f >> need) : 0xfffd; need--; lo = 0x80, hi = 0xbf) {
+        var d = b[i];
+        if (!(d >= lo && d <= hi)) {
+          c = 0xfffd;
+          break;
+        }
+        c = (c << 6) | (d & 0x3f);
+        i++;
       }
-      lo = 0x80;
-      hi = 0xbf;
-      cp = (cp << 6) | (d & 0x3f);
-      i++;
-      need--;
     }
-    o.push(ok ? cp : 0xfffd);
+    if (!WIDE_STRINGS && c > 0x7f) {
+      // narrow strings: the UTF-8 bytes of c (a lead byte, then k continuation bytes)
+      var k = c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
+      u.push(((0xff00 >> (k + 1)) & 0xff) | (c >> (6 * k)));
+      while (k) u.push(0x80 | ((c >> (6 * --k)) & 0x3f));
+    } else if (c > 0xffff) u.push(0xd7c0 + (c >> 10), 0xdc00 + (c & 0x3ff));
+    else u.push(c);
+    // Espruino's apply takes at most 256 arguments, and one character adds up to 4
+    if (u.length > 199 || i >= n) {
+      out += String.fromCharCode.apply(null, u);
+      u = [];
+    }
   }
-  return o.done();
+  return out;
 }
 
-/** Windows-1252 (or, with latin1, ISO-8859-1) to a JS string; ISO-8859-1 needs no work where strings are wide. */
-function decode1252(s: string, latin1: boolean): string {
-  if (!(WIDE_STRINGS ? /[\x80-\x9f]/ : /[\x80-\xff]/).test(s)) return s;
-  const b = bytesOf(s);
-  const o = new Out();
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    o.push(!latin1 && c >= 0x80 && c < 0xa0 && CP1252[c - 0x80] ? CP1252[c - 0x80] : c);
-  }
-  return o.done();
-}
-
-/** A charset label reduced to lower-case letters and digits: "UTF-8" -> "utf8", "ISO_8859-1" -> "iso88591". */
-export function charsetKey(cs: string): string {
-  return (cs || '').toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/**
- * Decodes bytes in a charset. Returns the text, or null when the charset is not one this reader decodes
- * (the caller then keeps the raw bytes and flags it). US-ASCII is read as UTF-8, as mail clients do with
- * stray 8-bit bytes; an empty charset means UTF-8.
- */
-export function decodeCharset(s: string, cs: string): string | null {
-  const k = charsetKey(cs);
-  if (k === '' || k === 'utf8' || k === 'usascii' || k === 'ascii' || k === 'ansix341968' || k === 'us') return decodeUtf8(s);
-  if (k === 'iso88591' || k === 'latin1' || k === 'l1' || k === 'iso885911987' || k === 'cp819') return WIDE_STRINGS ? s : decode1252(s, true);
-  if (k === 'windows1252' || k === 'cp1252' || k === 'xcp1252') return decode1252(s, false);
-  return null;
-}
+export { decodeCharset as decodeUtf8 };

@@ -34,7 +34,7 @@ function feed(pieces: Iterable<string>, opts: any = {}): Run {
   });
   for (const p of pieces) {
     r.write(p);
-    run.maxHeld = Math.max(run.maxHeld, r.buf_.length, r.stack.length * 100);
+    run.maxHeld = Math.max(run.maxHeld, r.buf_.length, r.stack_.length * 100);
   }
   r.end();
   run.flags = r.flags;
