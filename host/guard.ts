@@ -292,6 +292,10 @@ export function checkEspruino(code: string): Violation[] {
           const why = regexProblem(node.regex.pattern, node.regex.flags);
           if (why) add(node, why);
           if (regexReadAsDivision(code, node.start)) add(node, 'regex literal right after ")", "]" or a name (Espruino reads the "/" as a division)');
+          else if (/\}\s*$/.test(code.slice(Math.max(0, node.start - 40), node.start))) {
+            // measured: `if (false) {} /^a/.test("b")` is true on 2v29 (after an if block that was skipped)
+            add(node, 'regex literal right after "}" (after a skipped if block Espruino misreads it): put it in a variable or after "("');
+          }
         }
         if (typeof node.bigint === 'string') add(node, 'BigInt literal');
         break;

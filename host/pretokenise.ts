@@ -55,10 +55,13 @@ export function pretokenise(code: string): string {
       const i = TOKENS.indexOf(text);
       // (catch stays text: espruino/Espruino#1868)
       // (words Espruino's lexer takes as reserved anyway, "of" and "undefined", can stay text)
-      bytes = i >= 0 && text !== 'catch' && (label !== 'name' || !!tk.type.keyword) ? String.fromCharCode(FIRST + i) : text;
+      // ("let" is a name to acorn, a reserved word to Espruino's lexer, which makes the text the same token)
+      bytes = i >= 0 && text !== 'catch' && (label !== 'name' || !!tk.type.keyword || text === 'let') ? String.fromCharCode(FIRST + i) : text;
     }
-    // two words (or a word and a number) need the space between them that the tokens no longer give
-    if (/[\w$]$/.test(last) && /^[\w$]/.test(bytes)) out += ' ';
+    // two words (or a word and a number) need the space between them that the tokens no longer give; so do "+ +",
+    // "- -" (not "++"/"--") and "/ /", "/ *" (not a comment)
+    const end = last.charAt(last.length - 1);
+    if ((/[\w$]/.test(end) && /^[\w$]/.test(bytes)) || (/[+\-/]/.test(end) && bytes.charAt(0) == end) || (end == '/' && bytes.charAt(0) == '*')) out += ' ';
     out += bytes;
     last = bytes.length === 1 && bytes.charCodeAt(0) >= 128 ? '' : bytes;
   }

@@ -8,9 +8,7 @@ declare const E: any;
  * char per byte: what E.decodeUTF8, a UTF-8 terminal or a file expect) instead of losing the characters.
  */
 // (probed through apply: esbuild folds String.fromCharCode(0x180).charCodeAt(0) to a constant at build time,
-// which would describe Node, not the board. 0x180: pretokenised, it is the bytes D5 80 01, and a valid UTF-8
-// pair before any stray lead byte keeps Espruino's lexer from re-encoding the module when it is given as a
-// string literal, as test/mime/espruino.test.ts does)
+// which would describe Node, not the board)
 export const WIDE_STRINGS = String.fromCharCode.apply(null, [0x180]).charCodeAt(0) === 0x180;
 
 /** Adds a flag, or a list of them, to a list (null: none) once; lists are capped so that a hostile mail cannot grow them. */

@@ -9,6 +9,7 @@ const refused: [string, string, RegExp][] = [
   ['alternatives anchored and not', 'var s = "x".replace(/^"|"$/g, "");', /anchored with "\^" and not/],
   ['a class method named with a keyword', 'class A { delete() { return 1 } }', /class method named "delete"/],
   ['a regex right after ")"', 'for (var k in o) /x/.test(k) && f(k);', /Espruino reads the "\/" as a division/],
+  ['a regex right after "}"', 'if (a) { f(); } /^x/.test(b) && g();', /regex literal right after "\}"/],
   ['a function used before its declaration', 'function f() { var o = { g: g }; function g() { return 1 } return o }', /"g" used before its declaration/],
   ['a function called before its declaration', 'var r = k(); function k() { return 2 }', /"k" used before its declaration/],
   ['default parameter', 'function f(a, b = 1) { return a + b }', /default parameter/],

@@ -15,6 +15,16 @@ test('keywords and operators are single bytes, strings raw with their length, in
   assert.is(pretokenise('try{}catch(e){}'), '\xb1{}catch(e){}');
 });
 
+test('let is a token; unary + and - and a regex after / keep the space that keeps them apart', () => {
+  // let = 138 + 35
+  assert.is(pretokenise('let a=1'), '\xada=\xd4\x01');
+  assert.is(pretokenise('x=a+ +b-(-c)- -d'), 'x=a+ +b-(-c)- -d');
+  assert.is(pretokenise('x=a/ /r/.source.length'), 'x=a/ /r/.source.length');
+  const code = 'var a="3",b="4",c=a+ +b,d=c- -1;exports.r=[c,d];';
+  const run = (c: string) => new Function('exports', c + ';return exports.r')({});
+  assert.equal(run(detokenise(pretokenise(code))), run(code));
+});
+
 test('detokenise gives code that means the same', () => {
   const code = 'var s="a\\u0001\\xff",n=[0,1,127,128,1460,32767,40000];function f(x){return x>>>2!==1&&typeof x=="number"}exports.f=f;';
   const back = detokenise(pretokenise(code));

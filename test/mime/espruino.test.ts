@@ -55,7 +55,7 @@ if (!existsSync(ESPRUINO)) {
   test.skip('the MIME reader on the real Espruino interpreter (no binary at ' + ESPRUINO + ')', () => {});
 } else {
   test('small corpus mails read on the real Espruino interpreter match the sandbox', async () => {
-    const mod = 'Modules.addCached("s9mime", ' + JSON.stringify(builtFiles('linux').s9mime) + ');';
+    const mod = 'Modules.addCached("s9mime", ' + literal(builtFiles('linux').s9mime) + ');';
     const dir = mkdtempSync(join(tmpdir(), 'mime-esp-'));
     let checked = 0;
     try {
