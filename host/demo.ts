@@ -57,10 +57,10 @@ export function demoAttachmentBytes(b: BoardBuild, configBytes: number): number 
 
 /** The driver on the board: sends the picture as an alert, then polls the inbox, reporting "@@<json>" lines. */
 const DRIVER = `
-var S = require("Storage"), peak = 0;
+var S = require("Storage"), peak = 0, peakAt = "";
 function rep(o) { console.log("@@" + JSON.stringify(o)); }
-function mem() { var u = process.memory().usage; if (u > peak) peak = u; }
-function fin(o) { mem(); o.peak = peak; o.flags = E.getErrorFlags(); rep(o); }
+function mem(c) { var u = process.memory().usage; if (u > peak) { peak = u; peakAt = c ? c.line.substr(0, 16) : "end"; } }
+function fin(o) { mem(); o.peak = peak; o.peakAt = peakAt; o.flags = E.getErrorFlags(); rep(o); }
 app.on("client", function (m) { m.at.onDone = mem; });
 app.on("progress", function (id, p) { rep(id == "in" ? {down: p[0], total: p[1]} : {up: p[0], total: p[1]}); });
 app.on("retry", function (id, e) { rep({retry: id, code: e.code, message: e.message}); });
@@ -255,6 +255,7 @@ async function main(): Promise<void> {
   const m: any = mail;
   console.log(`  read back: "${m.subject}" from ${m.from[0].name} <${m.from[0].address}>${m.size ? `, ${m.size} bytes` : ''}, attachment ${m.attachments[0].name} (${m.attachments[0].type})`);
   console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (binary) console.log(`  the peak came at ${end.peakAt}`);
   if (binary) console.log(`board ${id}: storage ${built.libraryBytes} bytes, jsvars idle ${idle}, peak ${end.peak}, total ${total}`);
   else console.log(`board ${id}: storage ${built.libraryBytes} bytes (goal ${goals(board).storageBytes}; JsVars are measured on the interpreter: ESPRUINO=...)`);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

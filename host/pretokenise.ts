@@ -27,8 +27,21 @@ export function pretokenise(code: string): string {
   const t = acorn.tokenizer(code, { ecmaVersion: 2020 });
   let out = '';
   let last = '';
+  // esbuild's !0, !1 and void 0 are one token each as true, false and undefined
+  let pending = '';
   for (let tk = t.getToken(); tk.type !== acorn.tokTypes.eof; tk = t.getToken()) {
     let text = code.slice(tk.start, tk.end);
+    if (pending) {
+      const as = pending == 'void' ? (text == '0' ? 'undefined' : '') : text == '0' ? 'true' : text == '1' ? 'false' : '';
+      out += pending == '!' && !as ? '!' : String.fromCharCode(FIRST + TOKENS.indexOf(as || 'void'));
+      last = pending == '!' && !as ? '!' : '';
+      pending = '';
+      if (as) continue;
+    }
+    if ((text == '!' && tk.type.prefix) || text == 'void') {
+      pending = text;
+      continue;
+    }
     let bytes: string;
     const label = tk.type.label;
     if (label === '`') {

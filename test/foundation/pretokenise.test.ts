@@ -20,7 +20,9 @@ test('let is a token; unary + and - and a regex after / keep the space that keep
   assert.is(pretokenise('let a=1'), '\xada=\xd4\x01');
   assert.is(pretokenise('x=a+ +b-(-c)- -d'), 'x=a+ +b-(-c)- -d');
   assert.is(pretokenise('x=a/ /r/.source.length'), 'x=a/ /r/.source.length');
-  const code = 'var a="3",b="4",c=a+ +b,d=c- -1;exports.r=[c,d];';
+  // !0, !1, void 0: true, false, undefined (138 + 42, 43, 45; void 138 + 58); other uses of ! and void stay
+  assert.is(pretokenise('x=[!0,!1,void 0,!a,void f(),!10]'), 'x=[\xb4,\xb5,\xb7,!a,\xc0f(),!\xd4\x0a]');
+  const code = 'var a="3",b="4",c=a+ +b,d=c- -1,e=[!0,!1,void 0,!a,!!0];exports.r=[c,d,e];';
   const run = (c: string) => new Function('exports', c + ';return exports.r')({});
   assert.equal(run(detokenise(pretokenise(code))), run(code));
 });
