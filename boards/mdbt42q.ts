@@ -12,7 +12,7 @@ const board: Board = {
   status: 'D12',
   button: 'BTN',
   chunkBytes: 512,
-  rxBufferSize: 640,
+  rxBufferSize: 512,
   // boards/MDBT42Q.py: 'variables': 2950; saved_code: 10 pages x 4096 bytes
   espruino: { file: 'MDBT42Q', jsVars: 2950, storageBytes: 10 * 4096, blockBytes: 13 },
   features: { pop3: true, mime: true },

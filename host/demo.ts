@@ -59,14 +59,18 @@ export function demoAttachmentBytes(b: BoardBuild, configBytes: number): number 
 const DRIVER = `
 var S = require("Storage"), peak = 0, peakAt = "";
 function rep(o) { console.log("@@" + JSON.stringify(o)); }
-function mem(c) { var u = process.memory().usage; if (u > peak) { peak = u; peakAt = c ? c.line.substr(0, 16) : "end"; } }
+function mem(c) { var u = process.memory().usage; if (u > peak) { peak = u; peakAt = c ? c.line.substr(0, 16) : "the end"; } }
 function fin(o) { mem(); o.peak = peak; o.peakAt = peakAt; o.flags = E.getErrorFlags(); rep(o); }
 app.on("client", function (m) { m.at.onDone = mem; });
 app.on("progress", function (id, p) { rep(id == "in" ? {down: p[0], total: p[1]} : {up: p[0], total: p[1]}); });
 app.on("retry", function (id, e) { rep({retry: id, code: e.code, message: e.message}); });
 app.on("failed", function (id, e) { rep({failed: id, code: e.code, message: e.message}); });
-app.on("sent", function (id) {
-  rep({sent: id});
+var polled = false;
+app.on("sent", function (id) { rep({sent: id}); });
+// the inbox is read once the outbox is done, as the app's inbox timer would
+app.on("idle", function () {
+  if (polled) return;
+  polled = true;
   if (S.read("s9inbox", 0, 0) === undefined) return fin({done: 1});
   var got = null;
   app.onMail = function (msg, done) { got = msg; done(); };

@@ -38,7 +38,7 @@ export function pretokenise(code: string): string {
       pending = '';
       if (as) continue;
     }
-    if ((text == '!' && tk.type.prefix) || text == 'void') {
+    if ((text == '!' && (tk.type as any).prefix) || text == 'void') {
       pending = text;
       continue;
     }

@@ -159,9 +159,10 @@ export class App {
     });
   }
 
-  /** Nothing runs: every module but this one goes (their memory comes back). */
+  /** Nothing runs and no client lives (a module dropped while an instance of it lives would come back twice): every
+   * module but this one goes (their memory comes back). */
   idle_(): void {
-    if (!this.busy && !this.users_) drop('s9mail,s9at,s9smtp,s9pop3,s9mime,s9box,s9inbox');
+    if (!this.busy && !this.users_ && !this.mail) drop('s9mail,s9at,s9smtp,s9pop3,s9mime,s9box,s9inbox');
   }
 
   cfg(): any {

@@ -89,25 +89,22 @@ export function run(steps: Step[], x: any, cb?: any): any {
   return cb.p;
 }
 
-/** The row of the command table (s9cmd) that starts with `key` ("\nNAME "), split at spaces. */
-function tableRow(key: string): string[] | undefined {
+/**
+ * The row of the command table (s9cmd) that starts with `key` ("\nNAME "), split at spaces; for a command `name`,
+ * E_PARAM when there is none.
+ */
+function row(key: string, name?: string): any {
   const t = Storage.read('s9cmd');
-  const i = t.indexOf(key);
+  const i = name && !/^[A-Z0-9]+$/.test(name) ? -1 : t.indexOf(key);
   // (a match must be whole: Espruino's indexOf also reports a needle whose start ends the string)
   if (i >= 0 && i + key.length <= t.length) return t.substring(i + 1, t.indexOf('\n', i + 1)).split(' ');
-}
-
-/** The row of the command table for `name`: [NAME, flags, param...]; E_PARAM for an unknown command. */
-function row(name: string): string[] {
-  const r = /^[A-Z0-9]+$/.test(name) && tableRow('\n' + name + ' ');
-  if (!r) throw bad('command', 'unknown: ' + name);
-  return r;
+  if (name) throw bad('command', 'unknown: ' + name);
 }
 
 /** The typed error of result code `n` of +SMTPSEND (kind 'S') or +POP3IN/+POP3OUT ('P'). */
 export function codeError(kind: string, n: number, command: string): MailError {
   const w = kind == 'S' ? 'SMTP' : 'POP3';
-  const r = tableRow('\n' + kind + n + ' ') || tableRow('\n*' + n + ' ') || ['', 'UNKNOWN', 'unknown result code'];
+  const r = row('\n' + kind + n + ' ') || row('\n*' + n + ' ') || ['', 'UNKNOWN', 'unknown result code'];
   return err('E_' + w + '_' + r[1], command + ': ' + r.slice(2).join(' ').replace('%', w) + ' (' + n + ')', { result: n, command: command });
 }
 
@@ -126,7 +123,8 @@ export class Mail {
   net_: number;
   /** setting key -> the exact command line the module holds for it */
   held_: { [key: string]: string };
-  lim_: Limits | null;
+  /** the =? answer lines, "\n"-separated, once asked */
+  lim_: string | null;
   wait_: any[];
   ev_: { [ev: string]: ((a?: any) => void)[] };
   /** why the module ended the last POP3 session on its own, if it did */
@@ -208,7 +206,10 @@ export class Mail {
 
   /** A limit from the =? answers: field `i` of `name`; its maximum, or its minimum with min. */
   limit_(name: string, i: number, dflt: number, min?: boolean): number {
-    const f: any = this.lim_ && this.lim_[name] ? this.lim_[name][i] : null;
+    const l = this.lim_ || '';
+    const at = l.indexOf('\n+' + name + ':');
+    // (whole matches only: Espruino's indexOf also reports a needle whose start ends the string)
+    const f: any = at >= 0 && at + name.length + 3 < l.length ? fields(l.substring(l.indexOf(':', at) + 1, l.indexOf('\n', at + 1)))[i] : null;
     const v = f && f.length ? f[min ? 0 : f.length - 1] : min ? -1 : f;
     return typeof v == 'number' && v >= 0 ? v : dflt;
   }
@@ -218,7 +219,7 @@ export class Mail {
    * against the module's =? limits (`early`, before they are known: lengths unchecked). Throws E_PARAM.
    */
   line_(name: string, values: any, early?: boolean): string {
-    const r = row(name);
+    const r = row('\n' + name + ' ', name);
     const out: string[] = [];
     values = Array.isArray(values) ? values : [values];
     for (let i = 0; i < values.length && values[i] !== undefined; i++) {
@@ -241,7 +242,7 @@ export class Mail {
     cb = later(cb);
     const self = this;
     try {
-      const r = row(name);
+      const r = row('\n' + name + ' ', name);
       const f = r[1];
       const c: any = {};
       const read = form.indexOf('?') >= 0;
@@ -307,11 +308,21 @@ export class Mail {
     cb(n == 1 ? null : err('E_POP3_NEGATIVE', 'AT+' + name + ': the POP3 server answered -ERR', { result: 0, command: 'AT+' + name }), f.slice(1));
   }
 
-  /** The maxima and ranges of every test form the table marks (q), asked once in one line and kept. */
-  limits(cb?: any): any {
+  /**
+   * The maxima and ranges of every test form the table marks (q), asked once in one line; their answer lines are
+   * kept as one string (a few JsVars, not 100+). `quiet`: only ask, cb(err).
+   */
+  limits(cb?: any, quiet?: boolean): any {
     cb = later(cb);
     const self = this;
-    if (this.lim_) cb(null, this.lim_);
+    const done = function (): void {
+      const lim: Limits = {};
+      const ls = self.lim_!.split('\n');
+      if (quiet) return cb();
+      for (let i = 0; i < ls.length; i++) if (ls[i]) lim[ls[i].substring(1, ls[i].indexOf(':'))] = fields(payload(ls[i], ls[i].split(':')[0]));
+      cb(null, lim);
+    };
+    if (this.lim_ != null) done();
     else {
       const names = Storage.read('s9cmd').split('\n').filter(function (r: string) {
         return /^[A-Z0-9]+ [a-z]*q/.test(r);
@@ -319,14 +330,10 @@ export class Mail {
       this.cmd_('AT+' + names.map(function (r: string) {
         return r.split(' ')[0] + '=?';
       }).join(';+'), { prefix: '+' }, function (e: any, c: any) {
-        const lim: Limits = {};
         // a module that refuses the chained line keeps the table's defaults
         if (e && !/E_ERROR|E_CME/.test(e.code)) return cb(e);
-        for (let i = 0; !e && i < c.lines.length; i++) {
-          const l = c.lines[i];
-          lim[l.substring(1, l.indexOf(':'))] = fields(payload(l, l.split(':')[0]));
-        }
-        cb(null, (self.lim_ = lim));
+        self.lim_ = '\n' + (e ? '' : c.lines.join('\n') + '\n');
+        done();
       });
     }
     return cb.p;
@@ -366,53 +373,52 @@ export class Mail {
   bearer(op: string, cb?: Callback<any>): any {
     const c = this;
     const cid = this.opts.cid || 1;
-    const sapbr = function (type: number, ms: number, then?: (d: Command) => void): Step {
-      return function (x, next) {
-        c.cmd_('AT+SAPBR=' + type + ',' + cid, { timeout: ms, prefix: type == 4 ? '' : type == 2 ? '+SAPBR:' : undefined }, function (e: any, d: any) {
-          if (!e && then) then(d);
-          if (e && type == 1) c.bearerUp = false;
-          next(e && type == 1 ? err('E_BEARER', 'the GPRS bearer could not be opened: ' + e.message, { cause: e }) : e);
-        });
-      };
-    };
-    const status = sapbr(2, 5000, function (d) {
-      const f = fields(payload(d.lines![0] || '', '+SAPBR'));
-      c.bearerUp = f[1] == 1;
-      x.res = { cid: f[0], status: f[1], state: ['connecting', 'connected', 'closing', 'closed'][f[1] as number] || 'unknown', ip: f[2] };
-    });
-    const setup = ['CONTYPE', 'APN', 'USER', 'PWD'].map(function (tag, i): Step {
-      return function (_x, next) {
-        const v = i ? (c.opts as any)[['', 'apn', 'apnUser', 'apnPassword'][i]] : 'GPRS';
+    // the op as AT+SAPBR steps: <cmd_type>, "3<tag>" for a setting, "!" done if open, "?" fails unless open
+    const plan = ({ status: '2', setup: '30 31 32 33', save: '5', close: '0', params: '4', open: '2 ! 30 31 32 33 1 2 ?' } as any)[op];
+    const x: any = { i: 0 };
+    // (one step function for them all: a call makes no closure per step)
+    const step: Step = function (_x, next) {
+      const s = plan.split(' ')[x.i++];
+      // (past the end: the bearer was found open, the steps left do nothing)
+      if (!s) return next();
+      const type = +s.charAt(0);
+      const st = x.res;
+      if (s == '!' || s == '?') {
+        if (c.bearerUp || s == '?') x.res = { ip: st.ip };
+        if (c.bearerUp && s == '!') x.i = 99;
+        if (s == '!') return next();
+        return next(c.bearerUp ? null : err('E_BEARER', 'the GPRS bearer is ' + st.state + ' after AT+SAPBR=1'));
+      }
+      let line = 'AT+SAPBR=' + type + ',' + cid;
+      const tag = ['CONTYPE', 'APN', 'USER', 'PWD'][+s.charAt(1)];
+      if (type == 3) {
+        const v = +s.charAt(1) ? (c.opts as any)[['', 'apn', 'apnUser', 'apnPassword'][+s.charAt(1)]] : 'GPRS';
         if (v === undefined) return next();
-        c.cmd_('AT+SAPBR=3,' + cid + ',"' + tag + '",' + quote(v, i == 1 ? 64 : 32, 'bearer ' + tag), null, next, 'SAPBR' + tag);
-      };
-    });
-    const x: any = {};
-    const steps: { [op: string]: Step[] } = {
-      status: [status],
-      setup: setup,
-      save: [sapbr(5, 5000)],
-      close: [sapbr(0, 70000, function () {
-        c.bearerUp = false;
-      })],
-      params: [sapbr(4, 5000, function (d) {
-        // real modules print "+SAPBR:" then "CONTYPE: GPRS", "APN: ..."; the manual says "+SAPBR: <tag>,<value>"
-        x.res = {};
-        for (let i = 0; i < d.lines!.length; i++) {
-          const l = d.lines![i].replace(/^\+SAPBR: *"*([^",]+)"*,/, '$1:').replace(/"/g, '');
-          if (l.indexOf('+SAPBR') && l.indexOf(':') > 0) x.res[l.split(':')[0].toUpperCase()] = l.substr(l.indexOf(':') + 1).trim();
+        line += ',"' + tag + '",' + quote(v, tag == 'APN' ? 64 : 32, 'bearer ' + tag);
+      }
+      c.cmd_(line, { timeout: type == 1 ? 90000 : type ? 5000 : 70000, prefix: type == 4 ? '' : type == 2 ? '+SAPBR:' : undefined }, function (e: any, d: any) {
+        if (type == 1 && e) (c.bearerUp = false), (e = err('E_BEARER', 'the GPRS bearer could not be opened: ' + e.message, { cause: e }));
+        if (e) return next(e);
+        if (!type) c.bearerUp = false;
+        if (type == 2) {
+          const f = fields(payload(d.lines[0] || '', '+SAPBR'));
+          c.bearerUp = f[1] == 1;
+          x.res = { cid: f[0], status: f[1], state: ['connecting', 'connected', 'closing', 'closed'][f[1] as number] || 'unknown', ip: f[2] };
         }
-      })],
-      open: [status, function (_x, next) {
-        if (c.bearerUp) return (x.res = { ip: x.res.ip }), next();
-        run(setup.concat([sapbr(1, 90000), status, function (_y, n2) {
-          const st = x.res;
-          x.res = { ip: st.ip };
-          n2(c.bearerUp ? null : err('E_BEARER', 'the GPRS bearer is ' + st.state + ' after AT+SAPBR=1'));
-        }]), x, next);
-      }],
+        if (type == 4) {
+          // real modules print "+SAPBR:" then "CONTYPE: GPRS", "APN: ..."; the manual says "+SAPBR: <tag>,<value>"
+          x.res = {};
+          for (let i = 0; i < d.lines.length; i++) {
+            const l = d.lines[i].replace(/^\+SAPBR: *"*([^",]+)"*,/, '$1:').replace(/"/g, '');
+            if (l.indexOf('+SAPBR') && l.indexOf(':') > 0) x.res[l.split(':')[0].toUpperCase()] = l.substr(l.indexOf(':') + 1).trim();
+          }
+        }
+        next();
+      }, type == 3 ? 'SAPBR' + tag : undefined);
     };
-    return run(steps[op] || [function () {
+    const steps: Step[] = [];
+    for (let i = 0; plan && i < plan.split(' ').length; i++) steps.push(step);
+    return run(plan ? steps : [function () {
       throw bad('bearer', 'unknown operation ' + op);
     }], x, cb);
   }
@@ -421,7 +427,7 @@ export class Mail {
   prepare_(cb: (e?: any) => void): void {
     const c = this;
     run([function (_x, next) {
-      c.limits(next);
+      c.limits(next, true);
     }, function (_x, next) {
       c.set('EMAILCID', c.opts.cid || 1, next);
     }, function (_x, next) {

@@ -212,10 +212,9 @@ const LOGIN: Step[] = [
   },
   function (x, next) {
     const a = x.a;
-    x.c.set('POP3SRV', [a.host, a.user, a.password, a.port || 110], next);
-  },
-  function (x, next) {
-    x.c.call('POP3IN', '', null, next);
+    x.c.set('POP3SRV', [a.host, a.user, a.password, a.port || 110], function (e: any) {
+      e ? next(e) : x.c.call('POP3IN', '', null, next);
+    });
   },
 ];
 
