@@ -19,7 +19,3 @@ export function loadBoard(id: string): Board {
   const mod = require(join(BOARDS_DIR, id + '.ts'));
   return (mod.default ?? mod) as Board;
 }
-
-export function bundlePath(id: string): string {
-  return join(ROOT, 'build', id + '.js');
-}

@@ -1,40 +1,49 @@
 // `npm run flash -- --board <id> --port <path|tcp://host:port> [--baud N] [--config mail.json] [--fast] [--dry-run]`
 //
-// Builds the board's bundle and uploads it with the Espruino command-line tool (node_modules/espruino), with no
-// network look-up:
+// Builds the board's Storage files (build/<id>/: the modules s9*, the command table s9cmd and .bootcde) and uploads
+// them with the Espruino command-line tool (node_modules/espruino), with no network look-up:
 //   * the CLI gets a board JSON made from our board file (--board <file>.json), so it never asks espruino.com for
 //     one and never queries the board's process.env on connect (ENV_ON_CONNECT=false);
 //   * every URL setting is blanked or pointed at a local folder (MODULE_URL, BOARD_JSON_URL, COMPILATION_URL),
 //     online minification and the online compiler are off, Bluetooth is off (--no-ble);
 //   * the CLI runs with a generated preload (--require net-guard.cjs) that ends it at once if it opens any TCP
 //     connection other than the one to the board (tcp:// ports only; nothing at all for serial ports and --dry-run).
-// Upload: the bundle goes to Storage as ".bootcde" (run at every power-up) and the --config file as "mail.json",
-// both as exact bytes (--storage name:file writes them with require("Storage").write(name, atob(...))). The code the
-// CLI sends is `reset()` first, the Storage writes, then `load()`, which boots the board as at power-up: .bootcde runs
-// and its E.on('init') starts the example app from mail.json.
+// Upload: every file of build/<id>/ goes to Storage under its own name, and the --config file as "mail.json", all as
+// exact bytes (--storage name:file writes them with require("Storage").write(name, atob(...))). Nothing is sent when
+// the files together do not fit the board's Storage area. The code the CLI sends is `reset()` first, the Storage
+// writes, then boot.js: it erases the s9* files that this upload did not write (modules a previous flash left; the
+// CLI puts the writes before any code of ours, so this comes after them), then `load()` boots the board as at
+// power-up: .bootcde runs `require("s9app").start(...)`, which starts the example app from mail.json. Other Storage
+// files (mail.json when no --config is given, the outbox) are left alone.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Board } from '../boards/types';
-import { ROOT, boardIds, bundlePath, loadBoard } from './boards';
+import { ROOT, boardIds, loadBoard } from './boards';
 
 export const CLI = join(ROOT, 'node_modules', 'espruino', 'bin', 'espruino-cli.js');
 /** exit code of the CLI when the net guard stopped it */
 export const GUARD_EXIT = 97;
-/** the firmware the bundles are written for (Storage, `??`, classes...) */
+/** the firmware the modules are written for (Storage, `??`, classes...) */
 export const FIRMWARE = '2v29';
 export const DEFAULT_BAUD = 9600;
 /** mail.json is small; refuse anything that would not be a mail configuration */
 export const MAX_CONFIG_BYTES = 4096;
+/** the Storage files of the library start with this; stale ones are erased */
+export const LIBRARY_PREFIX = 's9';
 
 export const USAGE = `usage: npm run flash -- --board <id> --port <serial path | tcp://host:port> [options]
   --board <id>        one of: ${boardIds().join(', ')}
   --port <p>          a serial port (/dev/ttyACM0, /dev/ttyUSB0, COM3) or a network console tcp://host:port
   --baud <n>          serial baud rate of the upload link (default ${DEFAULT_BAUD}; serial ports only)
   --config <file>     a mail.json for the example app, written to the board's Storage as "mail.json"
+                      (without it, a mail.json already on the board stays)
   --fast              no delay after each Storage write (for links without data loss: USB, TCP)
-  --dry-run           print the espruino CLI command, write the code it would send to a file, connect to nothing`;
+  --dry-run           print the espruino CLI command, write the code it would send to a file, connect to nothing
+Builds the board into build/<id>/ and writes every file of it to the board's Storage (the s9* modules, the command
+table s9cmd, .bootcde), byte for byte; refuses when they do not fit the board's Storage. s9* files a previous flash
+left are erased. Then load() starts the example app, as at every power-up.`;
 
 export class UsageError extends Error {}
 
@@ -237,10 +246,10 @@ export function cliConfig(workdir: string, fast: boolean): string[] {
     'MODULE_PROXY_ENABLED=false',
     'COMPILATION=false', // no online compiler for "compiled" functions
     'COMPILATION_URL=',
-    'MINIFICATION_LEVEL=', // the bundle is minified already; no online closure compiler
+    'MINIFICATION_LEVEL=', // the modules are minified already; no online closure compiler
     'MODULE_MINIFICATION_LEVEL=',
     'PRETOKENISE=0',
-    'SAVE_ON_SEND=0', // send as typed: the Storage writes and load() below
+    'SAVE_ON_SEND=0', // send as typed: the Storage writes and boot.js (plan)
     'STORE_LINE_NUMBERS=false',
     'RESET_BEFORE_SEND=true', // free the RAM of the running program before the writes
     'SET_TIME_ON_WRITE=false',
@@ -251,14 +260,53 @@ export function cliConfig(workdir: string, fast: boolean): string[] {
   return out;
 }
 
+/** Storage files as they are to be written: name -> exact bytes. */
+export type StorageFiles = { [name: string]: Buffer };
+
+/** The built files (latin1 strings) and the --config file as bytes. */
+export function storageFiles(built: { [name: string]: string }, mailJson: string | null): StorageFiles {
+  const out: StorageFiles = {};
+  for (const n of Object.keys(built)) out[n] = Buffer.from(built[n], 'latin1');
+  if (mailJson !== null) out['mail.json'] = Buffer.from(mailJson);
+  return out;
+}
+
+/** Storage bytes a file takes (Espruino's src/jsflash.c): a 32-byte header (size, 28-character name), its data padded to 8 bytes (4 on most chips). */
+export function storageCost(bytes: number): number {
+  return 32 + Math.ceil(bytes / 8) * 8;
+}
+
+export function storageNeed(files: StorageFiles): number {
+  return Object.keys(files).reduce((t, n) => t + storageCost(files[n].length), 0);
+}
+
+/**
+ * The order of the writes: .bootcde first, because in the earlier one-bundle layout it held the whole library, the
+ * largest file a previous flash can have left; rewritten first, its room is free for the modules. mail.json last.
+ */
+export function writeOrder(names: string[]): string[] {
+  const rest = names.filter((n) => n !== '.bootcde' && n !== 'mail.json').sort();
+  return [...names.filter((n) => n === '.bootcde'), ...rest, ...names.filter((n) => n === 'mail.json')];
+}
+
+/**
+ * boot.js, the code the CLI sends after the Storage writes: erase the library's files (s9*) that this upload did not
+ * write, left by a previous flash, then boot. (The CLI puts the writes before any code of ours, and reset() does not
+ * touch Storage.)
+ */
+export function bootSource(names: string[]): string {
+  const keep = names.filter((n) => n.startsWith(LIBRARY_PREFIX)).sort();
+  return `require("Storage").list(/^${LIBRARY_PREFIX}/).forEach(function(n){if(${JSON.stringify(keep)}.indexOf(n)<0)require("Storage").erase(n)});\nload()\n`;
+}
+
 export interface Plan {
   opts: FlashOptions;
   board: Board;
   tcp: TcpPort | null;
   baud: number | null;
   workdir: string;
-  /** the bundle, relative to ROOT (the CLI runs in ROOT) */
-  bundle: string;
+  /** Storage name -> the file the CLI reads (built files relative to ROOT, where the CLI runs), in write order */
+  storage: { [name: string]: string };
   uploadFile: string;
   /** argv of the real upload (argv[0] is process.execPath) */
   command: string[];
@@ -266,14 +314,15 @@ export interface Plan {
   dryCommand: string[];
 }
 
-/** Writes the work folder (board JSON, guards, boot.js, mail.json) and returns both command lines. */
-export function plan(opts: FlashOptions, mailJson: string | null): Plan {
+/**
+ * Writes the work folder (board JSON, guards, boot.js, mail.json) and returns both command lines, which write the
+ * files `names` of `buildDir` (relative to ROOT) and mail.json.
+ */
+export function plan(opts: FlashOptions, buildDir: string, names: string[], mailJson: string | null): Plan {
   const board = loadBoard(opts.board);
   const tcp = parseTcpPort(opts.port);
   const baud = tcp ? null : opts.baud ?? DEFAULT_BAUD;
   const workdir = mkdtempSync(join(tmpdir(), `sim900-flash-${board.id}-`));
-  // the CLI splits --storage name:file at the first ':'
-  if (workdir.includes(':')) throw new Error(`the temporary folder ${workdir} contains ':', which the espruino CLI cannot take`);
   const put = (name: string, text: string) => {
     const f = join(workdir, name);
     writeFileSync(f, text, { mode: 0o600 });
@@ -283,14 +332,16 @@ export function plan(opts: FlashOptions, mailJson: string | null): Plan {
   const boardFile = put('board.json', JSON.stringify(boardJson(board), null, 2) + '\n');
   const guard = put('net-guard.cjs', guardSource(tcp));
   const guardNone = put('net-guard-none.cjs', guardSource(null));
-  // the CLI sends the file's code after the Storage writes: boot from Storage as at power-up
-  const boot = put('boot.js', 'load()\n');
-  const mail = mailJson !== null ? put('mail.json', mailJson) : null;
+  const boot = put('boot.js', bootSource(names));
+  const storage: { [name: string]: string } = {};
+  for (const n of writeOrder(names)) storage[n] = join(buildDir, n);
+  if (mailJson !== null) storage['mail.json'] = put('mail.json', mailJson);
+  // the CLI splits --storage name:file at the first ':'
+  for (const n of Object.keys(storage)) if (storage[n].includes(':')) throw new Error(`the path ${storage[n]} contains ':', which the espruino CLI cannot take`);
   const uploadFile = join(workdir, 'upload.js');
-  const bundle = relative(ROOT, bundlePath(board.id));
-  if (bundle.includes(':')) throw new Error(`the bundle path ${bundle} contains ':', which the espruino CLI cannot take`);
-  const common = ['--no-ble', '--board', boardFile, ...cliConfig(workdir, opts.fast), '--storage', `.bootcde:${bundle}`];
-  if (mail) common.push('--storage', `mail.json:${mail}`);
+  const common = ['--no-ble', '--board', boardFile, ...cliConfig(workdir, opts.fast)];
+  // the CLI puts each --storage write before the ones collected so far: the last one given is written first
+  for (const n of Object.keys(storage).reverse()) common.push('--storage', `${n}:${storage[n]}`);
   common.push('-o', uploadFile);
   const link = tcp ? ['-p', opts.port] : ['-p', opts.port, '-b', String(baud)];
   return {
@@ -299,7 +350,7 @@ export function plan(opts: FlashOptions, mailJson: string | null): Plan {
     tcp,
     baud,
     workdir,
-    bundle,
+    storage,
     uploadFile,
     command: [process.execPath, '--require', guard, CLI, ...common, ...link, boot],
     dryCommand: [process.execPath, '--require', guardNone, CLI, ...common, '-n', boot],
@@ -391,17 +442,23 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  // a fresh bundle (imported here so that --help and argument errors need no esbuild)
-  const { buildBoard } = await import('./bundle');
+  // a fresh build (imported here so that --help and argument errors need no esbuild)
+  const { buildBoard, boardDir } = await import('./build');
   const built = await buildBoard(opts.board);
-  if (!built.ok) {
-    console.error(`flash: the ${opts.board} bundle did not build:\n${built.problems.join('\n')}`);
+  if (built.problems.length) {
+    console.error(`flash: the ${opts.board} build failed:\n${built.problems.join('\n')}`);
     return 1;
   }
-  const bundleBytes = readFileSync(built.file);
-  const p = plan(opts, mailJson);
-  const board = p.board;
-  console.log(`flash: ${board.name} (${board.id}): ${p.bundle}, ${bundleBytes.length} bytes -> Storage ".bootcde"` + (mailJson !== null ? `; ${opts.config} -> Storage "mail.json"` : ''));
+  const board = built.board;
+  const buildDir = relative(ROOT, boardDir(board.id));
+  const files = storageFiles(built.files, mailJson);
+  report(board, files, buildDir, opts.config, built.libraryBytes);
+  const need = storageNeed(files);
+  if (need > board.espruino.storageBytes) {
+    console.error(`flash: the files do not fit the ${board.name}'s Storage: with the 32-byte header of each they take ${need} bytes, the board has ${board.espruino.storageBytes}; nothing was sent (npm run build shows each module's size)`);
+    return 1;
+  }
+  const p = plan(opts, buildDir, Object.keys(built.files), mailJson);
 
   let keepWorkdir = opts.dryRun;
   try {
@@ -413,12 +470,12 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       }
       chmodSync(p.uploadFile, 0o600); // it carries mail.json, passwords included
-      check(p, bundleBytes, mailJson);
+      check(p, files);
       console.log(`flash: the code it would send (after reset()): ${p.uploadFile} (${statSync(p.uploadFile).size} bytes); nothing was connected`);
       return 0;
     }
     console.log(`flash: running (in ${ROOT}):\n${shellQuote(p.command)}`);
-    const estimate = Math.ceil((bundleBytes.length * 4) / 3) + (mailJson ? mailJson.length * 2 : 0) + 1000;
+    const estimate = Object.keys(files).reduce((t, n) => t + Math.ceil((files[n].length * 4) / 3) + 100, 1000);
     const r = await runCli(p.command, uploadTimeoutMs(estimate, p.baud, opts.fast), true);
     if (r.code === GUARD_EXIT) {
       console.error('flash: the espruino CLI tried to reach the network and was stopped; the upload did not finish');
@@ -432,8 +489,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       return 1;
     }
-    check(p, bundleBytes, mailJson);
-    console.log(`flash: done: ${board.id} bundle in Storage ".bootcde"${mailJson !== null ? ' and "mail.json"' : ''}; the board booted it with load() and runs it at every power-up`);
+    check(p, files);
+    console.log(`flash: done: ${Object.keys(files).length} files in the ${board.id}'s Storage; the board booted with load() and starts the app at every power-up`);
     return 0;
   } catch (e: any) {
     console.error(`flash: ${e.message}`);
@@ -443,12 +500,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The code the CLI sent must carry exactly the bundle that was built (another build may rewrite build/ meanwhile). */
-function check(p: Plan, bundleBytes: Buffer, mailJson: string | null): void {
-  const files = storageWrites(readFileSync(p.uploadFile, 'latin1'));
-  const boot = files['.bootcde'];
-  if (!boot || !boot.equals(bundleBytes)) throw new Error(`${p.bundle} changed while the CLI read it (another build running?); flash again`);
-  if (mailJson !== null && !(files['mail.json'] && files['mail.json'].equals(Buffer.from(mailJson)))) throw new Error('mail.json in the upload differs from --config');
+/** Each file with its size, and the total against the board's Storage. */
+function report(board: Board, files: StorageFiles, buildDir: string, config: string | undefined, libraryBytes: number): void {
+  const names = writeOrder(Object.keys(files));
+  const width = Math.max(...names.map((n) => n.length));
+  console.log(`flash: ${board.name} (${board.id}): ${names.length} files -> Storage`);
+  for (const n of names) console.log(`  ${n.padEnd(width)} ${String(files[n].length).padStart(6)} bytes  ${n === 'mail.json' ? config : join(buildDir, n)}`);
+  const total = names.reduce((t, n) => t + files[n].length, 0);
+  const size = board.espruino.storageBytes;
+  const need = storageNeed(files);
+  console.log(`flash: library ${libraryBytes} bytes, all files ${total} bytes (${need} in Storage, with headers) of the board's ${size} bytes of Storage` + (need <= size ? ` (${size - need} left)` : ''));
+}
+
+/** The code the CLI wrote must write exactly `files` (another build may rewrite build/ meanwhile). */
+function check(p: Plan, files: StorageFiles): void {
+  const sent = storageWrites(readFileSync(p.uploadFile, 'latin1'));
+  const extra = Object.keys(sent).filter((n) => !(n in files));
+  if (extra.length) throw new Error(`the upload writes Storage files that were not built: ${extra.join(', ')}`);
+  for (const n of Object.keys(files)) {
+    if (sent[n] && sent[n].equals(files[n])) continue;
+    if (n === 'mail.json') throw new Error('mail.json in the upload differs from --config');
+    throw new Error(`${p.storage[n]} ${sent[n] ? 'changed while the CLI read it (another build running?)' : 'is missing from the upload'}; flash again`);
+  }
 }
 
 if (require.main === module) {

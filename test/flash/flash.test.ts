@@ -1,15 +1,18 @@
 // npm run flash: argument handling, --dry-run, the network guard around the espruino CLI, and a real upload into
 // the Espruino interpreter's Linux port over tcp://127.0.0.1 (only where the interpreter binary exists).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, boardIds, bundlePath, loadBoard } from '../../host/boards';
-import { CLI, GUARD_EXIT, UsageError, boardJson, guardSource, mailConfigProblems, parseArgs, readMailConfig, storageWrites } from '../../host/flash';
+import { ROOT, boardIds, loadBoard } from '../../host/boards';
+import { boardDir } from '../../host/build';
+import {
+  CLI, GUARD_EXIT, UsageError, boardJson, bootSource, guardSource, mailConfigProblems, parseArgs, plan, readMailConfig, runCli, storageCost, storageNeed, storageWrites, writeOrder,
+} from '../../host/flash';
 import { TcpConsole, interpreterBinary } from './console';
 
 const PASSWORD = 'pw-Zq81-never-printed';
@@ -136,7 +139,34 @@ args.run();
 // ---------------------------------------------------------------------------------------------------------------
 const dry = suite('flash: --dry-run');
 
-dry('prints the CLI command (bundle path, no URL), writes the exact upload, connects to nothing', async () => {
+/** The files of build/<id>/ (what flash just built): name -> bytes. */
+function buildFiles(id: string): Record<string, Buffer> {
+  const dir = boardDir(id);
+  return Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n))]));
+}
+
+/** The Storage writes of an upload file equal `want`, byte for byte, in write order (.bootcde first, mail.json last). */
+function assertWrites(uploadFile: string, want: Record<string, Buffer>, what: string): string {
+  const code = readFileSync(uploadFile, 'latin1');
+  const files = storageWrites(code);
+  assert.equal(Object.keys(files), writeOrder(Object.keys(want)), `${what}: the files written`);
+  assert.is(Object.keys(files)[0], '.bootcde');
+  for (const n of Object.keys(want)) assert.ok(files[n].equals(want[n]), `${what}: ${n} byte for byte`);
+  assert.ok(code.endsWith('\n' + bootSource(Object.keys(want).filter((n) => n !== 'mail.json'))), `${what}: erases stale s9 files and boots at the end`);
+  return code;
+}
+
+dry('Storage sizes and the code after the writes', () => {
+  assert.is(storageCost(0), 32);
+  assert.is(storageCost(1), 40);
+  assert.is(storageCost(4478), 32 + 4480);
+  assert.is(storageNeed({ a: Buffer.alloc(3), b: Buffer.alloc(16) }), 40 + 48);
+  assert.equal(writeOrder(['s9at', 'mail.json', 's9cmd', '.bootcde']), ['.bootcde', 's9at', 's9cmd', 'mail.json']);
+  const boot = bootSource(['s9at', 's9cmd', '.bootcde']);
+  assert.is(boot, 'require("Storage").list(/^s9/).forEach(function(n){if(["s9at","s9cmd"].indexOf(n)<0)require("Storage").erase(n)});\nload()\n');
+});
+
+dry('prints the CLI command (build/<id>/ files, no URL), each file and its size, writes the exact upload, connects to nothing', async () => {
   const dir = tmp('flash-dry-');
   let work = '';
   try {
@@ -144,11 +174,19 @@ dry('prints the CLI command (bundle path, no URL), writes the exact upload, conn
     const r = await flash(['--board', 'pico', '--port', '/dev/ttyACM0', '--config', join(dir, 'mail.json'), '--dry-run']);
     assert.is(r.code, 0, r.err + r.out);
     assert.not.ok((r.out + r.err).includes(PASSWORD), 'password printed');
+    const built = buildFiles('pico');
+    assert.ok(['.bootcde', 's9app', 's9at', 's9cmd', 's9mail', 's9smtp'].every((n) => n in built), Object.keys(built).join(' '));
     const lines = r.out.split('\n');
     const cmd = lines[lines.findIndex((l) => /--dry-run: the upload would run/.test(l)) + 1];
     assert.ok(cmd.startsWith(process.execPath + ' --require '), cmd);
     assert.ok(cmd.includes(' ' + CLI + ' '), 'runs the local CLI');
-    assert.ok(cmd.includes(' --storage .bootcde:build/pico.js '), 'bundle path');
+    for (const n of Object.keys(built)) {
+      assert.ok(cmd.includes(` --storage ${n}:build/pico/${n} `), `${n}: path relative to the root`);
+      assert.match(r.out, new RegExp(`^  ${n.replace('.', '\\.')} +${built[n].length} bytes  build/pico/${n.replace('.', '\\.')}$`, 'm'));
+    }
+    assert.match(r.out, new RegExp(`^  mail\\.json +${JSON.stringify(MAIL).length} bytes  ${join(dir, 'mail.json')}$`, 'm'));
+    const need = storageNeed({ ...built, 'mail.json': Buffer.from(JSON.stringify(MAIL)) });
+    assert.match(r.out, `(${need} in Storage, with headers) of the board's ${loadBoard('pico').espruino.storageBytes} bytes of Storage`);
     assert.ok(cmd.includes(' -p /dev/ttyACM0 -b 9600 '), 'port and default baud');
     for (const c of ['ENV_ON_CONNECT=false', 'MODULE_URL= ', 'COMPILATION=false', 'MINIFICATION_LEVEL= ', '--no-ble']) assert.ok(cmd.includes(c), c);
     assert.not.match(cmd, /https?:\/\//);
@@ -160,17 +198,44 @@ dry('prints the CLI command (bundle path, no URL), writes the exact upload, conn
     assert.is(board.info.binary_version, '2v29');
     const m = /the code it would send \(after reset\(\)\): (\S+) \(/.exec(r.out);
     assert.ok(m, r.out);
-    const code = readFileSync(m![1], 'latin1');
-    const files = storageWrites(code);
-    assert.equal(Object.keys(files), ['mail.json', '.bootcde']); // the configuration is in place before the code
-    assert.ok(files['.bootcde'].equals(readFileSync(bundlePath('pico'))), '.bootcde is the bundle, byte for byte');
-    assert.equal(JSON.parse(files['mail.json'].toString('utf8')), MAIL);
-    assert.ok(code.endsWith('\nload()\n'), 'boots the stored code at the end');
+    const code = assertWrites(m![1], { ...built, 'mail.json': Buffer.from(JSON.stringify(MAIL)) }, 'pico');
+    assert.equal(JSON.parse(storageWrites(code)['mail.json'].toString('utf8')), MAIL);
     assert.is(statSync(m![1]).mode & 0o777, 0o600, 'the upload file (it holds the password) is private');
     assert.is(statSync(work).mode & 0o777, 0o700);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     if (work && work.startsWith(tmpdir())) rmSync(work, { recursive: true, force: true });
+  }
+});
+
+dry('every board: the upload carries every file of build/<id>/ byte for byte, or flash refuses what does not fit', async () => {
+  for (const id of boardIds()) {
+    const r = await flash(['--board', id, '--port', '/dev/ttyACM0', '--dry-run']);
+    const board = loadBoard(id);
+    const built = buildFiles(id);
+    const need = storageNeed(built);
+    if (need <= board.espruino.storageBytes) {
+      assert.is(r.code, 0, `${id}: ${r.err}`);
+      const upload = /the code it would send \(after reset\(\)\): (\S+) \(/.exec(r.out)![1];
+      try {
+        assertWrites(upload, built, id);
+      } finally {
+        rmSync(join(upload, '..'), { recursive: true, force: true });
+      }
+      continue;
+    }
+    assert.is(r.code, 1, `${id}: ${r.out}`);
+    assert.match(r.err, `flash: the files do not fit the ${board.name}'s Storage: with the 32-byte header of each they take ${need} bytes, the board has ${board.espruino.storageBytes}; nothing was sent`);
+    assert.not.match(r.out, /would run/);
+    // what it would have sent all the same
+    const p = plan({ board: id, port: '/dev/ttyACM0', fast: false, dryRun: true }, relative(ROOT, boardDir(id)), Object.keys(built), null);
+    try {
+      const cli = await runCli(p.dryCommand, 60000, false);
+      assert.is(cli.code, 0, `${id}: ${cli.stderr}`);
+      assertWrites(p.uploadFile, built, id);
+    } finally {
+      rmSync(p.workdir, { recursive: true, force: true });
+    }
   }
 });
 
@@ -234,15 +299,16 @@ guard('the guard stops the CLI before its first connection (and without it the C
 });
 
 guard('the flash command line itself makes no connection: --dry-run runs the full CLI under a guard that allows none', async () => {
-  // the --dry-run test above passed with exit 0: had the CLI opened any TCP connection, the guard would have
-  // ended it with GUARD_EXIT. Here: the same for two more boards (one without the MIME reader), without a mail.json.
-  for (const id of ['original', 'linux']) {
-    const r = await flash(['--board', id, '--port', 'tcp://127.0.0.1:9', '--dry-run']);
-    assert.is(r.code, 0, `${id}: ${r.err}`);
-    const work = /(\S+)\/upload\.js/.exec(r.out)![1];
-    const guardText = readFileSync(join(work, 'net-guard-none.cjs'), 'utf8');
-    assert.match(guardText, 'const ALLOW = null;');
+  // the --dry-run tests above passed with exit 0 (every board whose files fit): had the CLI opened any TCP
+  // connection, the guard would have ended it with GUARD_EXIT. Here: a tcp:// board port allows that one only.
+  const r = await flash(['--board', 'linux', '--port', 'tcp://127.0.0.1:9', '--dry-run']);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, / -p tcp:\/\/127\.0\.0\.1:9 \S+\/boot\.js\n/);
+  const work = /(\S+)\/upload\.js/.exec(r.out)![1];
+  try {
+    assert.match(readFileSync(join(work, 'net-guard-none.cjs'), 'utf8'), 'const ALLOW = null;');
     assert.match(readFileSync(join(work, 'net-guard.cjs'), 'utf8'), 'const ALLOW = {"host":"127.0.0.1","port":9};');
+  } finally {
     rmSync(work, { recursive: true, force: true });
   }
 });
@@ -253,31 +319,64 @@ guard.run();
 const device = suite('flash: upload into the Espruino interpreter (Linux port) over tcp://127.0.0.1');
 const binary = interpreterBinary();
 
-(binary ? device : device.skip)('flashes build/linux.js and mail.json; the app runs now and again after a restart', async () => {
+/**
+ * The board's state: the app (global.app, set by start() when .bootcde ran; "new" unless marked old before a flash;
+ * it reads mail.json for its configuration), its module, and every Storage file with its CRC32.
+ */
+const STATE = `(function (S) {
+  var a = global.app, names = S.list().sort();
+  return [a ? (a.old ? "old" : "new") : "none", a && a.board.id, a && a.cfg().to, typeof require("s9app").start, names,
+    names.map(function (n) { return E.CRC32(new Uint8Array(S.readArrayBuffer(n))); })];
+})(require("Storage"))`.replace(/\n */g, ' ');
+
+function expectedState(files: Record<string, Buffer>): any[] {
+  const names = Object.keys(files).sort();
+  return ['new', 'linux', MAIL.to, 'function', names, names.map((n) => crc32(files[n]))];
+}
+
+/**
+ * STATE once the app flashed last runs. The CLI reports "Upload Complete" at a prompt, while the board may still be
+ * working through the last lines (on the interpreter, Storage writes take a while): answers can come before load().
+ */
+async function started(con: TcpConsole, timeoutMs: number): Promise<any[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await con.query(STATE, Math.max(1000, until - Date.now()));
+    if (s[0] === 'new' || Date.now() >= until) return s;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+(binary ? device : device.skip)('flashes build/linux/ and mail.json, erases a stale module; the app runs now, after a restart and after a flash without --config', async () => {
   const dir = tmp('flash-device-');
   const cwd = join(dir, 'board');
   mkdirSync(cwd);
   let con = new TcpConsole(binary!, cwd);
   try {
     const port = await con.listen();
+    // what a board can hold before: a module of an earlier flash (erased) and a file of the user's (kept)
+    assert.equal(await con.query('[require("Storage").write("s9old", "old module"), require("Storage").write("notes", "keep")]', 15000), [true, true]);
     writeFileSync(join(dir, 'mail.json'), JSON.stringify(MAIL));
     const t0 = Date.now();
     const r = await flash(['--board', 'linux', '--port', `tcp://127.0.0.1:${port}`, '--config', join(dir, 'mail.json'), '--fast'], 60000);
     assert.is(r.code, 0, r.out + r.err);
     assert.match(r.out, /Upload Complete/);
     assert.not.ok((r.out + r.err).includes(PASSWORD), 'password printed');
-    const bundle = readFileSync(bundlePath('linux'));
-    const state = `[typeof SIM900MAIL, typeof app, app && typeof app.alerts, require("Storage").list().sort(), require("Storage").read("mail.json"), E.CRC32(new Uint8Array(require("Storage").readArrayBuffer(".bootcde"))), require("Storage").readArrayBuffer(".bootcde").byteLength]`;
-    const s1 = await con.query(state, 30000);
-    const expected = ['object', 'object', 'object', ['.bootcde', 'mail.json'], JSON.stringify(MAIL), crc32(bundle), bundle.length];
-    assert.equal(s1, expected);
+    const built = buildFiles('linux');
+    const expected = expectedState({ ...built, 'mail.json': Buffer.from(JSON.stringify(MAIL)), notes: Buffer.from('keep') });
+    assert.equal(await started(con, 30000), expected);
     assert.ok(Date.now() - t0 < 40000);
-    // "power cycle": a new interpreter on the same Storage boots .bootcde and starts the app from mail.json
+    // "power cycle": a new interpreter on the same Storage boots .bootcde, which starts the app from mail.json
     await con.close();
     con = new TcpConsole(binary!, cwd);
-    await con.listen();
-    const s2 = await con.query(state, 15000);
-    assert.equal(s2, expected);
+    const port2 = await con.listen();
+    assert.equal(await started(con, 15000), expected);
+    // a flash without --config leaves mail.json as it is (and replaces the running app)
+    assert.is(await con.query('global.app.old = true', 5000), true);
+    const r2 = await flash(['--board', 'linux', '--port', `tcp://127.0.0.1:${port2}`, '--fast'], 60000);
+    assert.is(r2.code, 0, r2.out + r2.err);
+    assert.not.match(r2.out, /mail\.json/);
+    assert.equal(await started(con, 30000), expectedState({ ...buildFiles('linux'), 'mail.json': Buffer.from(JSON.stringify(MAIL)), notes: Buffer.from('keep') }));
   } finally {
     await con.close();
     rmSync(dir, { recursive: true, force: true });
