@@ -1,6 +1,6 @@
 // `npm run mime-diff -- <folder> [--sources | --board <id>] [--verbose]`: parses every mail of a folder with the
-// board's MIME reader (a guarded Espruino bundle of src/mime run in the host sandbox; --board linux uses
-// build/linux.js instead, --sources the TypeScript sources) and with
+// board's MIME reader (its Storage module s9mime, from build/<id>/, in the host sandbox; default linux; --sources the
+// TypeScript sources) and with
 // mailparser's simpleParser, compares what a user sees, prints one line per file and ends with
 // "N/M messages agree".
 //
@@ -36,7 +36,7 @@ export interface ParsedMail {
   headerSeen: boolean;
 }
 
-/** What a board-side library exposes: the sources' module or SIM900MAIL.mime of a bundle. */
+/** What the reader module exposes, from the sources or a board's s9mime. */
 export interface MimeLib {
   MimeReader: new (opts: any) => { write(s: string): void; end(): void; flags: string[] };
 }
