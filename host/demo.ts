@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { buildBoard, goals, runtimeBoard, type BoardBuild } from './build';
 import { boardIds } from './boards';
+import { storageCost } from './flash';
 import { Sim900Emulator } from './emulator';
 import { servePty } from './emulator/pty';
 import { bootInterpreter, espruinoBinary, writeStorage } from './interpreter';
@@ -39,9 +40,11 @@ function picture(n: number): Buffer {
   return b;
 }
 
-/** Bytes a Storage file takes in flash: a header (size, 28-character name, flags) and the data, word-aligned. */
-export function storageCost(bytes: number): number {
-  return 32 + Math.ceil(bytes / 4) * 4;
+/** Bytes of the board's real Storage left beside the library, the configuration and the outbox, with 2 KB to spare. */
+export function storageRoom(b: BoardBuild, configBytes: number): number {
+  let room = b.board.espruino.storageBytes - 2048 - storageCost(configBytes) - storageCost(300) - storageCost(16);
+  for (const n of Object.keys(b.files)) room -= storageCost(Buffer.byteLength(b.files[n], 'latin1'));
+  return room;
 }
 
 /**
@@ -49,8 +52,7 @@ export function storageCost(bytes: number): number {
  * it reads mail) the received copy, with 2 KB to spare; at most 48 KB, at least 4 KB.
  */
 export function demoAttachmentBytes(b: BoardBuild, configBytes: number): number {
-  let room = b.board.espruino.storageBytes - 2048 - storageCost(configBytes) - storageCost(300) - storageCost(16);
-  for (const n of Object.keys(b.files)) room -= storageCost(Buffer.byteLength(b.files[n], 'latin1'));
+  const room = storageRoom(b, configBytes);
   const copies = b.board.features.pop3 && b.board.features.mime ? 2 : 1;
   return Math.max(4096, Math.min(48 * 1024, Math.floor(room / copies / 1024) * 1024 - 64 * copies));
 }
@@ -142,6 +144,10 @@ async function main(): Promise<void> {
     watchdog: 0,
   };
   const pic = picture(demoAttachmentBytes(built, JSON.stringify(config).length + 40));
+  const room = storageRoom(built, JSON.stringify(config).length + 40);
+  if (room < pic.length * (built.files.s9inbox ? 2 : 1)) {
+    console.log(`  NOTE: on a real ${board.name} this does not fit: its Storage (${board.espruino.storageBytes} bytes) leaves ${room} bytes beside the library for a ${pic.length}-byte picture${built.files.s9inbox ? ' and its received copy' : ''}`);
+  }
   const receives = !!built.files.s9inbox;
   const got: Buffer[] = [];
   let mail: any = null;
