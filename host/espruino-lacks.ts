@@ -1,4 +1,4 @@
-// What the Espruino interpreter (2v29) lacks or does differently, described once: the guard refuses a bundle that
+// What the Espruino interpreter (2v29) lacks or does differently, described once: the guard refuses a module that
 // uses it (guard.ts) and the sandbox takes it away or reproduces it (sandbox.ts), so that the two never drift apart.
 // (Syntax Espruino lacks is the guard's alone: default/rest parameters, spread, destructuring, async, generators,
 // `**`, labels, `?.`, regex `?`/`{n}`/lookaround/sticky ... see guard.ts.)

@@ -1,12 +1,12 @@
-// The Espruino guard: parses a bundle with acorn and lists every construct or global that the Espruino
-// interpreter (2v29) lacks, so that a bundle which would fail on a board fails the build instead.
+// The Espruino guard: parses a module with acorn and lists every construct or global that the Espruino
+// interpreter (2v29) lacks, so that a module which would fail on a board fails the build instead.
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { MISSING_GLOBALS as LACKS_GLOBALS, MISSING_MEMBERS as LACKS_MEMBERS, NATIVES as LACKS_NATIVES } from './espruino-lacks';
 
 export interface Violation {
   construct: string;
-  /** 1-based line and 0-based column in the bundle */
+  /** 1-based line and 0-based column in the module */
   line: number;
   column: number;
   /** position in the original source when a source map is given */
@@ -188,7 +188,7 @@ function regexReadAsDivision(code: string, start: number): boolean {
   return true;
 }
 
-/** Lists the Espruino-incompatible constructs in `code` (a whole bundle). */
+/** Lists the Espruino-incompatible constructs in `code` (a whole module). */
 export function checkEspruino(code: string): Violation[] {
   const out: Violation[] = [];
   let ast: acorn.Node;

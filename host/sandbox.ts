@@ -1,4 +1,4 @@
-// The host sandbox: runs a built bundle the way a board does, in a Node vm context that offers the Espruino
+// The host sandbox: runs a board's Storage modules the way a board does, in a Node vm context that offers the Espruino
 // globals the project uses and lacks what Espruino lacks (Map, Set, Symbol, Array.from, ...).
 import * as vm from 'node:vm';
 import { readFileSync } from 'node:fs';
@@ -52,7 +52,7 @@ export function toBytes(data: any): Buffer {
   return Buffer.from(String(data), 'latin1');
 }
 
-/** A board's serial port as the bundle sees it; the host side feeds it bytes and reads what it writes. */
+/** A board's serial port as the board code sees it; the host side feeds it bytes and reads what it writes. */
 export class HostPort extends Emitter {
   baud = 0;
   options: any = null;
@@ -63,7 +63,7 @@ export class HostPort extends Emitter {
   constructor(readonly name: string, private readonly schedule: (fn: () => void) => void) {
     super();
   }
-  // --- bundle side (Espruino Serial API) ---
+  // --- board side (Espruino Serial API) ---
   setup(baud: number, options?: any): void {
     this.baud = baud;
     this.options = options || {};

@@ -1,5 +1,5 @@
 // require("Storage") for the host sandbox, backed by a folder: one file per Storage file, so a test can stop a
-// sandboxed bundle and start another on the same folder, as a board keeps its flash across a reset.
+// sandboxed board and start another on the same folder, as a board keeps its flash across a reset.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The alert app as flashed (linux bundle, example app) in the sandbox: outbox, retries, permanent failures, and
+// The alert app as flashed (the linux board's Storage modules) in the sandbox: outbox, retries, permanent failures, and
 // no alert lost when the board is reset before or after any AT step of a send.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,5 +1,5 @@
 // AT engine scenarios: framing, finals, URCs, prompts, raw writes, counted data, recovery. Run against the
-// sources (engine.test.ts) and against the bundle in the host sandbox (bundle.test.ts) through `mk`.
+// sources (engine.test.ts) and against the built module in the host sandbox (bundle.test.ts) through `mk`.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Script, run, wait, ALL_BYTES, type Make } from './fake';

@@ -1,4 +1,4 @@
-// The transcripts in /work/shared/reference/transcripts that apply to this module, replayed byte-exact.
+// The transcripts in ../shared/reference/transcripts (beside the project) that apply to this module, replayed byte-exact.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSmtp, type SmtpHandle } from '../../host/servers';

@@ -6,12 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 
-/** $ESPRUINO, else the binary built on the lead's machine, else null (the interpreter tests are skipped). */
+/** $ESPRUINO, else null (the interpreter tests are skipped). */
 export function interpreterBinary(): string | null {
   const env = process.env.ESPRUINO;
-  if (env && existsSync(env)) return env;
-  const local = '/work/espruino-bin/espruino';
-  return existsSync(local) ? local : null;
+  return env && existsSync(env) ? env : null;
 }
 
 export class TcpConsole {

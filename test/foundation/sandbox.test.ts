@@ -50,7 +50,7 @@ test('Espruino globals: E.toUint8Array, E.toString, btoa/atob, getTime, process.
   sb.close();
 });
 
-test('serial ports: host feeds binary strings in, reads what the bundle writes', async () => {
+test('serial ports: host feeds binary strings in, reads what the board code writes', async () => {
   const sb = loadBundle({ code: 'var got = ""; Serial1.setup(115200, {path: "/dev/pts/9"}); Serial1.on("data", function (d) { got += d; Serial1.write("echo:" + d); });' });
   const seen: Buffer[] = [];
   sb.ports.Serial1.onWrite((b) => seen.push(b));

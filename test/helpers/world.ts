@@ -1,5 +1,5 @@
 // A whole test world: real Dovecot and SMTP servers on loopback, the SIM900 emulator, and the email client
-// wired to it either from the sources (in Node) or from the linux board's bundle in the sandbox.
+// wired to it either from the sources (in Node) or from the linux board's Storage modules in the sandbox.
 // (via 'source': the sources in Node, shaped like Espruino by host/espruino-node; via 'module': the linux board's
 // Storage modules in the sandbox)
 import '../../host/espruino-node';

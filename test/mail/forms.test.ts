@@ -188,7 +188,7 @@ t('a repeat alert sends no setting the module still holds', async () => {
     assert.ok(repeat.includes(again), `repeat alert must send ${again}`);
 });
 
-t('attachment read from a Storage file in pieces (bundle in the sandbox)', async () => {
+t('attachment read from a Storage file in pieces (built modules in the sandbox)', async () => {
   w = await startWorld({ reuse: servers, via: 'module' });
   const bytes = randomBytes(20000);
   w.sandbox!.storage.write('photo.jpg', bytes.toString('latin1'));

@@ -1,4 +1,4 @@
-// The real-world corpus (/work/shared/corpus, 55 mails from other projects' test suites) read by the bundle's
+// The real-world corpus (../shared/corpus beside the project, 55 mails from other projects' test suites) read by the board's
 // reader and by mailparser. The minimum is what was measured when this test was written: every message agrees,
 // 11 of them only through a documented accepted difference (charsets the board leaves raw, a sanitised name,
 // a truncated 135 KB header, a Content-Type without subtype).
