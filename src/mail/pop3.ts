@@ -151,6 +151,8 @@ export class Mailbox {
     // AT+POP3READ takes 1-1460 bytes a time (manual 2.19)
     const max = Math.min(1460, c.opts.chunk || 1460);
     const dec = new DotDecoder(sink, max);
+    // (made once: a read per 1460 bytes makes no closure)
+    const onData = dec.write.bind(dec);
     let idle = 0;
     let more = false;
     let timer: any = null;
@@ -168,14 +170,13 @@ export class Mailbox {
       more = false;
       const e0 = self.closed_();
       if (e0) return end(e0);
-      c.cmd_('AT+POP3READ=' + max, { counted: ['+POP3READ: 1,', '+POP3READ: 2,'], onData: dec.write.bind(dec), finals: ['+POP3OUT:'], timeout: 20000 }, function (e: any, d: any) {
+      c.cmd_('AT+POP3READ=' + max, { counted: ['+POP3READ: 1,', '+POP3READ: 2,'], onData: onData, finals: ['+POP3OUT:'], timeout: 20000 }, function (e: any, d: any) {
         if (e) return end((c.session != 'pop3' && c.lost_) || e);
         if (d.final != 'OK') return c.result_('POP3READ', d.final, end);
         // (lines nobody claimed may be among the collected ones: the last counted header is the answer)
-        const h = d.lines.filter(function (l: string) {
-          return !l.indexOf('+POP3READ: ');
-        });
-        const f = fields(payload(h[h.length - 1] || '', '+POP3READ'));
+        let h = '';
+        for (let i = 0; i < d.lines.length; i++) if (!d.lines[i].indexOf('+POP3READ: ')) h = d.lines[i];
+        const f = fields(payload(h, '+POP3READ'));
         if (f[0] == 2 || dec.done) return end(null);
         if (f[0] != 1) return end(err('E_PROTOCOL', 'AT+POP3READ: unexpected answer ' + JSON.stringify(d.lines.join('|'))));
         if ((f[1] as number) > 0) idle = 0;
