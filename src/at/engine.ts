@@ -94,6 +94,12 @@ export interface EngineOptions {
   maxQueue?: number;
   /** synchronise before the first command (default true) */
   syncOnStart?: boolean;
+  /**
+   * ms without a byte of counted data still due after which the rest is taken for lost (default 1500): a module
+   * sends a read's data in one go, so a pause inside it means it restarted; what follows is read as lines (its boot
+   * lines then fail the command with E_RESET)
+   */
+  dataGap?: number;
 }
 
 export interface Engine {
@@ -127,6 +133,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   let n = 0; // bytes of an unfinished line in buf
   let skip = false; // dropping the rest of a line that overflowed
   let cnt = 0; // counted bytes still to come, for cur
+  let seen: any = null; // cnt at the last gap check (-1 after a header), null while none is due
   let cur: any = null; // the command on the wire
   let timer: any = null; // (never undefined: Espruino's clearTimeout(undefined) throws)
   const queue: any[] = [];
@@ -136,6 +143,13 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   function rx(d: string): void {
     if (state == 3) return;
+    if (d == null) {
+      // (rx's own timer, without data: the gap check; no progress since the last one: the data is lost)
+      if (cnt && seen != cnt) return (seen = cnt), void setTimeout(rx, o.dataGap || 1500);
+      cnt = 0;
+      seen = null;
+      return;
+    }
     const len = d.length;
     let pos = 0;
     try {
@@ -223,6 +237,8 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
           (c.counts = c.counts || []).push(k);
           if (!c.onData && c.data == null) c.data = '';
           cnt = k;
+          if (seen == null) setTimeout(rx, o.dataGap || 1500);
+          seen = -1;
           return;
         }
         // 4
