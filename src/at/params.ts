@@ -63,7 +63,15 @@ export function checkLine(text: string): string {
   return scan(text || 0, MAX_LINE, /[\x00-\x1f\x7f]/, 'command line');
 }
 
-/** Text typed at a "> " prompt in the ASCII charset: CR and LF allowed; no Ctrl-Z, ESC, NUL or non-ASCII byte. */
+/**
+ * Text typed at a "> " prompt in the ASCII charset: printable ASCII, TAB, CR and LF; no other control byte (Ctrl-Z
+ * and ESC would end the prompt, backspace and DEL would be typed as they are).
+ */
 export function promptText(text: string, maxLen: number, what: string): string {
-  return scan(text, maxLen, /[^\x01-\x19\x1c-\x7f]/, what);
+  return scan(text, maxLen, /[^\t\r\n\x20-\x7e]/, what);
+}
+
+/** Every line end (CR LF, lone CR, lone LF) as CR LF: what SMTP carries, so what arrives is what was meant. */
+export function crlf(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\n/g, '\r\n');
 }

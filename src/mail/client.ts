@@ -14,7 +14,7 @@ import type { Engine, Command } from '../at/engine';
 
 // what the other modules of the library take from this one (an import of this file is require("s9mail") there)
 export { err, bad } from '../errors';
-export { quote, hex, scan, promptText } from '../at/params';
+export { quote, hex, scan, promptText, crlf } from '../at/params';
 export { fields, payload } from './parse';
 
 const Storage = require('Storage');
@@ -132,6 +132,12 @@ export class Mail {
 
   constructor(serial: any, opts?: MailOptions) {
     const o = (this.opts = opts || {});
+    // what the bearer set-up and the settings will write, checked before anything is: E_PARAM here, not 16 commands on
+    if (o.cid !== undefined) intParam(o.cid, 1, 3, 'cid');
+    if (o.emailTimeout !== undefined) intParam(o.emailTimeout, 10, 120, 'emailTimeout');
+    if (o.apn !== undefined) quote(o.apn, 64, 'apn');
+    if (o.apnUser !== undefined) quote(o.apnUser, 32, 'apnUser');
+    if (o.apnPassword !== undefined) quote(o.apnPassword, 32, 'apnPassword');
     const at = (this.at = o.engine || require('s9at').connect(serial, { rxBufferSize: o.rxBufferSize }));
     this.dialect = o.dialect == 'sim800' || o.dialect == 'sim900' ? o.dialect : '';
     this.bearerUp = this.session = this.lim_ = this.lost_ = null;
@@ -198,8 +204,11 @@ export class Mail {
     c = c || {};
     c.line = line;
     this.commands++;
+    const self = this;
     this.at.send(c, function (e, d) {
       if (key && !e) held[key] = line;
+      // a fault (timeout, overflow, reset, a surprise) leaves the module's state unknown: ask again, send again
+      if (e && !/E_ERROR|E_CME|E_PARAM|E_BUSY/.test(e.code)) (self.held_ = {}), (self.bearerUp = null);
       cb(e, d);
     });
   }
@@ -429,6 +438,14 @@ export class Mail {
     run([function (_x, next) {
       c.limits(next, true);
     }, function (_x, next) {
+      // a module that outlived the board (or a fault) may still hold a POP3 session: ended once, ERROR is fine
+      if (c.held_.OUT) return next();
+      c.call('POP3OUT', '', null, function (e: any) {
+        if (e && !/^E_ERROR$|^E_POP3_/.test(e.code)) return next(e);
+        c.held_.OUT = '1';
+        next();
+      });
+    }, function (_x, next) {
       c.set('EMAILCID', c.opts.cid || 1, next);
     }, function (_x, next) {
       c.set('EMAILTO', c.opts.emailTimeout || 30, next);
@@ -476,7 +493,7 @@ export class Mail {
 }
 
 /** What the module holds after a send (see sent_). */
-const KEPT = /^EMAIL|^SMTPCS|^SAPBR|^RMAX/;
+const KEPT = /^EMAIL|^SMTPCS|^SAPBR|^RMAX|^OUT/;
 
 /** Espruino module style: require("s9mail").connect(Serial2, {apn: ..., smtp: {...}, from: {...}}). */
 export function connect(serial: any, options?: MailOptions): Mail {

@@ -80,7 +80,8 @@ export class Mailbox {
     } else
       c.call('POP3OUT', '', null, function (e: any) {
         c.release_('pop3');
-        cb(e);
+        // ERROR: the module holds no session (it ended it, or restarted): what a log-out wants
+        cb(e && e.code != 'E_ERROR' ? e : null);
       });
     return cb.p;
   }

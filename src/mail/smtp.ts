@@ -3,7 +3,7 @@
 // passes is checked and encoded before the first byte goes to the module (plan), and again against the module's
 // own maxima once they are known.
 import type { MailError } from '../errors';
-import { codeError, err, bad, hex, promptText, scan, fields, run as runSteps, type Mail, type Step } from './client';
+import { codeError, err, bad, hex, promptText, scan, crlf, fields, run as runSteps, type Mail, type Step } from './client';
 
 export interface MailMessage {
   to?: any;
@@ -33,6 +33,17 @@ export interface SendResult {
 
 const B64 = 57; // bytes per base64 line of 76 characters
 
+/**
+ * Plain text: printable ASCII and TAB, line ends only as CR LF. Checked in pieces, `t` is the previous piece's last
+ * byte and this piece: its LFs are looked at from `from` on, and a CR ending it is fine unless it is the `last`.
+ */
+function textOk(t: string, from: number, last: boolean): boolean {
+  if (/[^\t\r\n\x20-\x7e]/.test(t)) return false;
+  for (let i = t.indexOf('\n', from); i >= 0; i = t.indexOf('\n', i + 1)) if (t.charAt(i - 1) != '\r') return false;
+  for (let i = t.indexOf('\r'); i >= 0; i = t.indexOf('\r', i + 1)) if (t.charAt(i + 1) != '\n' && (last || i < t.length - 1)) return false;
+  return true;
+}
+
 /** "a@b.c", "Name <a@b.c>" or {address, name} -> [address, name?]; throws E_PARAM. */
 function address(v: any, what: string): string[] {
   let a = v && v.address;
@@ -60,7 +71,8 @@ function plan(x: any, early?: boolean): void {
   };
   if (!m || !smtp || typeof smtp.host != 'string') throw bad(m ? 'options.smtp' : 'mail', 'missing');
   const subject = scan(m.subject === undefined ? '' : m.subject, 1e9, /[\x00-\x1f\x7f]/, 'subject');
-  const body = scan(m.body === undefined ? '' : m.body, 1e9, null, 'body');
+  // line ends as CR LF whatever they were (SMTP carries nothing else; a lone LF would be turned into CR LF anyway)
+  const body = crlf(scan(m.body === undefined ? '' : m.body, 1e9, null, 'body'));
   const cs = m.charset || (/[^\x00-\x7f]/.test(subject + body) ? 'UTF-8' : 'ASCII');
   const hexed = cs.toUpperCase() != 'ASCII';
   const todo = (x.todo = [['SMTPCS', L('SMTPCS', [cs])], ['SMTPSRV', L('SMTPSRV', [smtp.host, smtp.port || 25])], ['SMTPAUTH', L('SMTPAUTH', smtp.user ? [1, smtp.user, smtp.password || ''] : [0])], ['SMTPFROM', L('SMTPFROM', address(m.from || c.opts.from, 'from'))]]);
@@ -77,6 +89,9 @@ function plan(x: any, early?: boolean): void {
     n += list.length;
   }
   if (!n) throw bad('to', 'no recipient');
+  // what the module may take for the whole SMTP exchange: AT+EMAILTO for each step (connect, greeting, EHLO, AUTH's
+  // three, MAIL, each RCPT, DATA, the data, QUIT), so that its own result, however late, still ends this send
+  x.wait = ((7 + n + (smtp.user ? 3 : 0)) * (c.opts.emailTimeout || 30) + 20) * 1000;
   todo.push(['SMTPSUB', L('SMTPSUB', [hexed ? hex(subject, true) : subject])]);
   x.body = scan(hexed ? hex(body, true) : promptText(body, 1e9, 'body'), early && !c.lim_ ? 1e9 : c.limit_('SMTPBODY', 0, 4096), null, 'body');
   const a = m.attachment;
@@ -86,14 +101,26 @@ function plan(x: any, early?: boolean): void {
   const d = f === undefined ? a.data : require('Storage').read(f);
   const size = d && (d.size === undefined ? d.length : d.size);
   if (!(size >= 0) || (typeof d != 'string' && !d.subarray && !d.read)) throw bad('attachment', f === undefined ? 'needs data: a string, a Uint8Array or a {size, read} reader' : 'no Storage file ' + f);
-  const bin = a.type ? a.type != 'text' : typeof d != 'string' || /[^\x09\x0a\x0d\x20-\x7e]/.test(d);
   if (a.type && !/^text$|^binary$/.test(a.type)) throw bad('attachment.type', "not 'text' or 'binary'");
+  // text only when it is plain text with CR LF line ends: anything else would not arrive byte for byte
+  const bin = a.type ? a.type != 'text' : typeof d != 'string' || !textOk(d, 0, true);
   if (/[\\\/;]/.test(a.name)) throw bad('attachment.name', 'holds a path or ";"');
   todo.push(['SMTPFILE', L('SMTPFILE', [bin ? 2 : 1, a.name, bin ? 1 : 0])]);
+  const get = function (o: number, k: number) {
+    return f !== undefined ? require('Storage').read(f, o, k) : d.read ? d.read(o, k) : d.subarray ? d.subarray(o, o + k) : d.substr(o, k);
+  };
+  if (early && !bin) {
+    // the whole text checked before the first byte goes out (the module has no way to abort a send once begun)
+    let last = '';
+    for (let o = 0; o < size; o += 512) {
+      let k = get(o, Math.min(512, size - o));
+      if (typeof k != 'string') k = k ? E.toString(k) : '';
+      if (!textOk(last + k, last ? 1 : 0, o + 512 >= size)) throw err('E_ATTACHMENT', 'the attachment is not plain text (7-bit, CR LF line ends) in bytes ' + o + '-' + (o + k.length) + ': send it as binary');
+      last = k.slice(-1);
+    }
+  }
   x.src = {
-    get: function (o: number, k: number) {
-      return f !== undefined ? require('Storage').read(f, o, k) : d.read ? d.read(o, k) : d.subarray ? d.subarray(o, o + k) : d.substr(o, k);
-    },
+    get: get,
     bin: bin,
     off: 0,
     buf: '',
@@ -208,7 +235,7 @@ const STEPS: Step[] = [
         flow(e2, d2);
       });
     };
-    c.cmd_('AT+SMTPSEND', { finals: s ? ['+SMTPFT: 1,', '+SMTPSEND:'] : ['+SMTPSEND:'], afterOk: true, finalTimeout: c.net_ }, flow);
+    c.cmd_('AT+SMTPSEND', { finals: s ? ['+SMTPFT: 1,', '+SMTPSEND:'] : ['+SMTPSEND:'], afterOk: true, finalTimeout: x.wait }, flow);
   },
 ];
 

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fc from 'fast-check';
-import { quote, hexQuote, hex, intParam, checkLine, promptText, MAX_LINE } from '../../src/at/params';
+import { quote, hexQuote, hex, intParam, checkLine, promptText, crlf, MAX_LINE } from '../../src/at/params';
 
 function refused(fn: () => unknown, what: RegExp): void {
   try {
@@ -106,6 +106,16 @@ test('promptText: body text may hold CR/LF but not Ctrl-Z, ESC, NUL or non-ASCII
   refused(() => promptText('a\x00', 4096, 'body'), /"\\u0000"/);
   refused(() => promptText('é', 4096, 'body'), /"é"/);
   refused(() => promptText('x'.repeat(4097), 4096, 'body'), /4097/);
+  // backspace, DEL and the other control bytes would be typed at the prompt as they are
+  refused(() => promptText('ab\x08c', 4096, 'body'), /"\\b" at 2/);
+  refused(() => promptText('ab\x7f', 4096, 'body'), /" at 2/);
+  refused(() => promptText('\x07', 4096, 'body'), /"\\u0007"/);
+  assert.is(promptText('tab\there', 4096, 'body'), 'tab\there');
+});
+
+test('crlf: every line end becomes CR LF', () => {
+  assert.is(crlf('a\nb\rc\r\nd\n\re'), 'a\r\nb\r\nc\r\nd\r\n\r\ne');
+  assert.is(crlf('no line end'), 'no line end');
 });
 
 test.run();
