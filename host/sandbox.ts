@@ -107,6 +107,8 @@ export interface SandboxOptions {
   board?: string;
   /** folder behind require("Storage"); a fresh temporary one when absent */
   storageDir?: string;
+  /** bytes of the Storage area (default 1 MB; a write beyond it throws, as on a board whose Storage is full) */
+  storageBytes?: number;
   /** run .bootcde (the example app starts from mail.json) as at power-up; default false */
   boot?: boolean;
   /** console.log of the board; silent by default */
@@ -151,6 +153,7 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
     });
   };
   const storage = new FolderStorage(opts.storageDir);
+  if (opts.storageBytes) storage.capacity = opts.storageBytes;
   if (opts.board) {
     const files = builtFiles(opts.board);
     for (const n of Object.keys(files)) if (storage.read(n) !== files[n]) storage.write(n, files[n]);

@@ -74,6 +74,12 @@ export class FolderStorage {
   write(name: string, data: any, offset?: number, size?: number): boolean {
     const p = this.path(name);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data.buffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data);
+    // a new file (or a rewrite, once the old copy is compacted away) needs room; Espruino throws this when the
+    // Storage area is full
+    if (!offset) {
+      const old = existsSync(p) ? statSync(p).size : 0;
+      if (this.used() - old + (size ?? bytes.length) > this.capacity) throw new Error('Unable to find or create file');
+    }
     if (offset === undefined && size === undefined) {
       this.atomicWrite(p, bytes);
       return true;

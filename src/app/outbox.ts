@@ -31,17 +31,33 @@ function file(kind: string, id: number): string {
 /** Writes the alert; returns its id. Throws E_PARAM for a malformed alert (nothing written then). */
 export function add(alert: Alert): number {
   const a = alert && alert.attachment;
-  const id = (parseInt(S.read('obseq')) || 0) + 1;
+  // past every id in use, even if "obseq" could not be written last time (a full Storage)
+  const id = Math.max(parseInt(S.read('obseq')) || 0, pending().pop() || 0, pending('ox').pop() || 0) + 1;
   const rec: any = { id: id, subject: alert && alert.subject, body: alert && alert.body, tries: 0 };
   if (typeof rec.subject != 'string' || typeof rec.body != 'string') throw bad('alert', 'needs a string subject and body');
   if (a && (typeof a.name != 'string' || (a.data === undefined && S.read(a.file, 0, 0) === undefined))) throw bad('alert.attachment', 'needs a name and data, or a Storage file that exists');
-  S.write('obseq', '' + id);
-  if (a) {
-    rec.att = { name: a.name, type: a.type, file: a.file, own: a.data !== undefined };
-    if (rec.att.own) S.write((rec.att.file = file('oa', id)), a.data);
+  try {
+    if (a) {
+      rec.att = { name: a.name, type: a.type, file: a.file, own: a.data !== undefined };
+      if (rec.att.own) S.write((rec.att.file = file('oa', id)), a.data);
+    }
+    S.write(file('ob', id), JSON.stringify(rec));
+  } catch (x) {
+    // Storage is full: this alert is not queued (its attachment copy goes again); what is queued stays
+    if (rec.att && rec.att.own) S.erase(rec.att.file);
+    throw err('E_STORAGE', 'Storage is full (' + S.getFree() + ' bytes free): the alert was not queued');
   }
-  S.write(file('ob', id), JSON.stringify(rec));
+  keep('obseq', '' + id);
   return id;
+}
+
+/** Writes a Storage file; false when Storage is full (Espruino throws "Unable to find or create file"). */
+function keep(name: string, text: string): boolean {
+  try {
+    return S.write(name, text) !== false;
+  } catch (x) {
+    return false;
+  }
 }
 
 /** Ids of the waiting alerts (kind 'ob'), or of those set aside ('ox'), oldest first. */
@@ -100,8 +116,9 @@ export function work(app: App): void {
   const fin = function (e: any) {
     app.seen_ = Date.now();
     // the commit point: once the record is erased the alert is sent; before, it is sent again after a reset
-    if (!e || isPermanent(e)) {
-      if (e) (rec.error = { code: e.code, message: e.message }), S.write(file('ox', id), JSON.stringify(rec));
+    if (e) rec.error = { code: e.code, message: e.message };
+    // (set aside only once its record is written: with Storage full it stays queued and is tried again)
+    if (!e || (isPermanent(e) && keep(file('ox', id), JSON.stringify(rec)))) {
       S.erase(file('ob', id));
       if (!e && rec.att && rec.att.own) S.erase(rec.att.file);
       delete app.due_[id];
@@ -109,8 +126,7 @@ export function work(app: App): void {
     } else {
       // counted in Storage, so that a restart keeps the backoff's place
       rec.tries++;
-      rec.error = { code: e.code, message: e.message };
-      S.write(file('ob', id), JSON.stringify(rec));
+      keep(file('ob', id), JSON.stringify(rec));
       app.due_[id] = Date.now() + Math.min(c.retryCap || 1800000, (c.retryBase || 30000) * Math.pow(2, Math.min(rec.tries - 1, 20)));
       app.emit('retry', id, e);
     }

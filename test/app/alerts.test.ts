@@ -136,4 +136,35 @@ t('nothing lost: the board is reset before and after every AT step of a send and
   assert.ok(duplicates <= 2, 'a duplicate only when the reset falls between +SMTPSEND: 1 and the erase');
 });
 
+t('a full Storage: send() answers E_STORAGE and keeps nothing of that alert; what was queued stays and is delivered', async () => {
+  const emu = await emulator();
+  const dir = tempDir('alerts-full-');
+  const from = servers.smtp.received.length;
+  const b = bootBoard(emu, dir, appConfig(servers));
+  b.sb.run('app.stop()');
+  const st = b.sb.storage;
+  st.capacity = st.used() + 1500;
+  const ok = b.sb.run('[app.send({subject: "first", body: "1"}), app.send({subject: "second", body: "2"})]');
+  void ok;
+  const files = () => st.list().filter((n) => /^o[abx]\d/.test(n)).sort();
+  const before = files();
+  assert.is(before.length, 2);
+  (b.sb.context as any).__got = null;
+  b.sb.run('app.send({subject: "photo", body: "3", attachment: {name: "p.bin", data: "x".repeat(4000)}}, function (e, id) { __got = [e && e.code, e && e.message, id]; })');
+  const got = (b.sb.context as any).__got;
+  assert.is(got[0], 'E_STORAGE', String(got[1]));
+  assert.match(got[1], /full/);
+  assert.equal(files(), before, 'no record and no attachment copy of the refused alert; the queued two untouched');
+  // room again: everything queued goes out, and a new alert gets a fresh id
+  st.capacity = 1 << 20;
+  const id3 = b.sb.run('app.send({subject: "third", body: "3"})');
+  void id3;
+  b.sb.run('app.start()');
+  await waitFor(() => delivered(from).length === 3, 20000, 'three deliveries');
+  assert.equal(delivered(from).map((d) => d.subject.replace(/ \[alert \d+\]$/, '')).sort(), ['first', 'second', 'third']);
+  assert.equal(delivered(from).map((d) => d.id).sort(), [1, 2, 3]);
+  b.kill();
+  emu.close();
+});
+
 t.run();
