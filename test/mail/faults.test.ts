@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert';
 import { startMailServers, type MailServers } from '../../host/servers';
 import { bootSandbox } from '../../host/sandbox';
 import { connect } from '../../src/mail/client';
-import { EmulatorSerial, startWorld, type World, type Via } from '../helpers/world';
+import { createHash, randomBytes } from 'node:crypto';
+import { simpleParser } from 'mailparser';
+import { EmulatorSerial, collector, startWorld, type World, type Via } from '../helpers/world';
 
 let servers: MailServers;
 let w: World | null = null;
@@ -57,5 +59,22 @@ for (const via of ['source', 'module'] as Via[]) {
   });
 
 }
+
+t('a slow downlink (2 KB/s): the retrieve lives as long as data keeps coming', async () => {
+  w = await startWorld({ reuse: servers, emulator: { pop3RateBps: 2000 } });
+  const data = randomBytes(4500);
+  await w.mail.sendMail({ to: 'a@example.org', subject: 'slow', body: 'b', attachment: { name: 'x.bin', data: new Uint8Array(data) } });
+  const box = await w.mail.pop3Login();
+  const n = (await box.count()).count;
+  const c = collector();
+  const t0 = Date.now();
+  const bytes = await box.retrieve(n, c.sink);
+  const secs = (Date.now() - t0) / 1000;
+  assert.ok(bytes > 6000 && secs > 2, `${bytes} bytes in ${secs} s`);
+  const m = await simpleParser(c.buffer());
+  assert.is(createHash('sha256').update(m.attachments[0].content).digest('hex'), createHash('sha256').update(data).digest('hex'));
+  for (let i = 1; i <= n; i++) await box.remove(i);
+  await box.logout();
+});
 
 t.run();
