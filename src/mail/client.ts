@@ -154,9 +154,14 @@ export class Mail {
       self.release_(self.session);
       self.emit('reset', l);
     };
-    at.onLine = function (l: string) {
+    const u = (at.onLine = function (l: string) {
       self.urc_(l);
-    };
+    });
+    // the lines that change what the module holds act wherever they come, also in the middle of a command's answer
+    // (a handler claims its line before a command without a prefix could collect it)
+    at.urc('+SAPBR', u);
+    at.urc('+POP3OUT:', u);
+    at.urc('+SMTPSEND:', u);
   }
 
   // ---- events: 'urc' (any unsolicited line), 'reset', 'deact' (cid), 'pop3out' (code), 'smtpsend' (code)

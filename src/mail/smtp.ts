@@ -205,16 +205,32 @@ const STEPS: Step[] = [
     // final +SMTPSEND: <code>
     const c: Mail = x.c;
     const s = x.src;
+    let open = false;
+    // a failure while the module's SMTP session is open (no way to abort it): the session ends only with the module's
+    // own +SMTPSEND: <code> (it gives up on the missing data), so that is waited for before the module is let go
+    const fail = function (e: any): void {
+      if (!open || /E_RESET|E_CLOSED/.test(e.code)) return next(e);
+      open = false;
+      let t: any = null;
+      const done = function (): void {
+        clearTimeout(t);
+        c.off('smtpsend', done);
+        next(e);
+      };
+      t = setTimeout(done, x.wait);
+      c.on('smtpsend', done);
+    };
     const flow = function (e: any, d?: any): void {
       try {
         step(e, d);
       } catch (t) {
-        next(t);
+        fail(t);
       }
     };
     const step = function (e: any, d?: any): void {
-      if (e) return next(e);
+      if (e) return fail(e);
       const f = d.final;
+      open = !f.indexOf('+SMTPFT');
       const v = fields(f.substr(f.indexOf(':') + 1)) as number[];
       if (f.indexOf('+SMTPFT')) {
         // whatever the result, the module has dropped the mail's settings
@@ -223,7 +239,7 @@ const STEPS: Step[] = [
         if (v[0] == 1 && s && x.m.onProgress) x.m.onProgress(s.size, s.size);
         return next(v[0] == 1 ? null : codeError('S', v[0], 'AT+SMTPSEND'));
       }
-      if (!(v[1] > 0)) return next(err('E_PROTOCOL', 'AT+SMTPFT: ' + f));
+      if (!(v[1] > 0)) return fail(err('E_PROTOCOL', 'AT+SMTPFT: ' + f));
       // the module confirms how many bytes it takes (+SMTPFT: 2,<cnf>); the engine writes exactly that many
       const chunk = s.sent < s.total ? peek(s, Math.min(v[1], c.opts.chunk || 1460)) : '';
       c.cmd_('AT+SMTPFT=' + chunk.length, { writeOn: chunk ? '+SMTPFT: 2,' : undefined, payload: chunk, finals: ['+SMTPFT: 1,', '+SMTPSEND:'], afterOk: true, finalTimeout: c.net_ }, function (e2: any, d2: any) {
