@@ -151,6 +151,8 @@ export class Mail {
       // the module restarted: it holds none of our settings, no bearer, no session
       self.held_ = {};
       self.bearerUp = null;
+      // (a mailbox in use learns why its session is gone)
+      if (self.session == 'pop3') self.lost_ = err('E_RESET', 'module reset (' + l + ')');
       self.release_(self.session);
       self.emit('reset', l);
     };
