@@ -85,6 +85,29 @@ for (const via of ['source', 'module'] as Via[]) {
     const m = await sent(w, { body: 'after', attachment: { name: 'a.txt', data: 'fine\r\n', type: 'text' } });
     assert.is(m.parsed.attachments[0].content.toString(), 'fine\r\n');
   });
+
+  t(`an attachment reader that fails in the middle of a send: the send fails after the module closed its session, which is then free (${via})`, async () => {
+    w = await startWorld({ reuse: servers, via, emulator: { timeoutScale: 0.05 } });
+    const before = servers.smtp.received.length;
+    const reader = {
+      size: 6000,
+      read: (o: number, n: number) => {
+        if (o >= 2000) throw new Error('sensor log vanished');
+        return 'x'.repeat(n);
+      },
+    };
+    const order: string[] = [];
+    w.mail.on('smtpsend', (code: number) => order.push('+SMTPSEND: ' + code));
+    const e = await w.mail.sendMail({ to: 'a@example.org', subject: 'cut', body: 'b', attachment: { name: 'log.txt', data: reader } }).catch((x: any) => x);
+    order.push('callback');
+    assert.ok(e && /vanished/.test(e.message || String(e)), `the reader's error reaches the caller: ${e && e.message}`);
+    // the send's callback came after the module's own end of the session
+    assert.is(order.length, 2, order.join(', '));
+    assert.is(order[1], 'callback');
+    const m = await sent(w, { subject: 'next', body: 'after' });
+    assert.is(m.parsed.subject, 'next');
+    assert.is(servers.smtp.received.length, before + 1, 'the cut mail was not delivered');
+  });
 }
 
 t.run();
