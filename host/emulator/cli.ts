@@ -4,9 +4,9 @@
 import * as net from 'node:net';
 import { Sim900Emulator } from './sim900';
 import { servePty } from './pty';
-import type { PartialOptions } from './options';
+import type { PartialOptions, Faults } from './options';
 
-const HELP = `SIM900 emulator
+export const HELP = `SIM900 emulator
 
   --pty <path>          link a pseudo-terminal at <path> (needs socat) and serve the module on it
   --tcp <port>          serve the module on 127.0.0.1:<port> instead (one client at a time)
@@ -17,7 +17,16 @@ const HELP = `SIM900 emulator
   --seed <n>            seed of every random choice (default 1)
   --dialect sim900|sim800   body entry with "> " prompt (sim900) or AT+SMTPBODY=<len> + DOWNLOAD (sim800)
   --chunk <n>           split output into random chunks of 1..n bytes
-  --noise <p>           probability of a noise URC (RING, +CMTI, UNDER-VOLTAGE WARNNING) before a line
+  --noise-rate <p>      probability of a noise URC (RING, +CMTI, +CREG, Call Ready, ...) at each line boundary
+                        (--noise is the same)
+  --reset-rate <p>      probability of a module reset per SMTP stage / attachment chunk / AT+POP3READ
+  --reset-in-data-rate <p>  probability of a reset inside a counted POP3READ block (then a 2 s pause, boot URCs)
+  --bearer-loss-rate <p>    probability of "+SAPBR 1: DEACT" per SMTP stage / chunk / POP3 command / POP3READ block
+  --tcp-drop-rate <p>   probability of a dropped TCP connection (63) at the same points
+  --ft-short-rate <p>   probability that AT+SMTPFT=<n> is confirmed with fewer bytes ("+SMTPFT: 2,<cnf < n>")
+  --ft-max-vary         each "+SMTPFT: 1,<max>" announces a random maximum in [64, 1360]
+  --smtp-stage-delay <ms|min-max>  extra time of each SMTP server step (beyond AT+EMAILTO: +SMTPSEND: 64)
+  --pop3-stage-delay <ms|min-max>  extra time of each POP3 server answer (beyond AT+EMAILTO: 64)
   --fast                no bearer/network delays (default: SAPBR open 1-3 s, close 0.5-1.5 s)
   --clear-after-send    clear the mail settings after each AT+SMTPSEND
   --pop3-ok             POP3READ data includes the server's +OK line
@@ -38,6 +47,19 @@ function num(s: string | undefined, name: string): number {
   return Number(s);
 }
 
+function rate(s: string | undefined, name: string): number {
+  const p = num(s, name);
+  if (p > 1) throw new Error(`${name} is a probability (0..1)`);
+  return p;
+}
+
+/** "<ms>" or "<min>-<max>" */
+function range(s: string | undefined, name: string): number | [number, number] {
+  const m = s === undefined ? null : /^(\d+)-(\d+)$/.exec(s);
+  if (m) return [Number(m[1]), Number(m[2])];
+  return num(s, name);
+}
+
 export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string; tcp?: number; stdio: boolean; log: boolean } {
   const opts: PartialOptions = {};
   let pty: string | undefined;
@@ -46,6 +68,9 @@ export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string;
   let log = false;
   let smtp: { host: string; port: number } | null = null;
   let pop3: { host: string; port: number } | null = null;
+  const fault = <K extends keyof Faults>(k: K, value: Faults[K]) => {
+    opts.faults = { ...(opts.faults || {}), [k]: value };
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -68,7 +93,16 @@ export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string;
         break;
       }
       case '--chunk': opts.chunkMax = num(v(), a); break;
-      case '--noise': opts.faults = { ...(opts.faults || {}), noiseRate: num(v(), a) }; break;
+      case '--noise':
+      case '--noise-rate': fault('noiseRate', rate(v(), a)); break;
+      case '--reset-rate': fault('resetRate', rate(v(), a)); break;
+      case '--reset-in-data-rate': fault('resetInDataRate', rate(v(), a)); break;
+      case '--bearer-loss-rate': fault('bearerLossRate', rate(v(), a)); break;
+      case '--tcp-drop-rate': fault('tcpDropRate', rate(v(), a)); break;
+      case '--ft-short-rate': fault('ftShortRate', rate(v(), a)); break;
+      case '--ft-max-vary': fault('ftMaxVary', true); break;
+      case '--smtp-stage-delay': opts.smtpStageDelayMs = range(v(), a); break;
+      case '--pop3-stage-delay': opts.pop3StageDelayMs = range(v(), a); break;
       case '--fast': opts.sapbrOpenDelayMs = 0; opts.sapbrCloseDelayMs = 0; break;
       case '--clear-after-send': opts.clearAfterSend = true; break;
       case '--pop3-ok': opts.pop3IncludeOk = true; break;

@@ -169,11 +169,42 @@ export class LineConn {
 export class NetSession {
   conn: LineConn | null = null;
   protected aborted: NetFail | null = null;
+  private pauses = new Set<() => void>();
 
   abort(code: number, why: string): void {
     const f = new NetFail(code, why);
     if (!this.aborted) this.aborted = f;
     if (this.conn) this.conn.abort(f);
+    for (const w of Array.from(this.pauses)) w();
+  }
+
+  /** Waits ms (cut short by an abort). */
+  protected pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.pauses.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, Math.max(0, ms));
+      this.pauses.add(done);
+    });
+  }
+
+  /**
+   * A server answer that comes delayMs late (a slow server stage). The module waits timeoutMs per step
+   * (AT+EMAILTO): a later answer fails with 64 once timeoutMs has passed. Returns the time left to read it.
+   */
+  protected async slowAnswer(delayMs: number, timeoutMs: number): Promise<number> {
+    if (delayMs <= 0) return timeoutMs;
+    if (delayMs >= timeoutMs) {
+      await this.pause(timeoutMs);
+      this.check();
+      throw new NetFail(CODE.timeout, `server step slower than ${timeoutMs} ms`);
+    }
+    await this.pause(delayMs);
+    this.check();
+    return timeoutMs - delayMs;
   }
 
   protected check(): void {

@@ -27,16 +27,35 @@ export interface Maxima {
 }
 
 export interface Faults {
-  /** Probability, per line unit sent to the host outside data phases, of a noise URC placed before it. */
+  /**
+   * Probability, per line boundary the module produces (before any line it sends, right after a counted
+   * POP3READ block, after "+SMTPFT: 2,<n>" while the host sends its bytes), of a noise URC there. Never inside a
+   * line or counted data; held while the host is in a data phase and flushed after the final result.
+   */
   noiseRate: number;
-  /** Noise URCs to choose from. */
+  /** Noise URCs to choose from (the non-reset URCs of FACTS 4; never RDY or +CFUN: 1). */
   noiseUrcs: string[];
-  /** Probability, per attachment chunk or per SMTP stage, that the bearer is lost during a send (DEACT + 61). */
+  /**
+   * Probability, per SMTP stage / attachment chunk / POP3 command / POP3READ data block, that the network drops the
+   * bearer: "+SAPBR <cid>: DEACT", then "+SMTPSEND: 61" or "+POP3OUT: 61".
+   */
   bearerLossRate: number;
-  /** Probability, per attachment chunk / POP3READ, that the module resets in the middle of a transfer. */
+  /** Probability, per SMTP stage / attachment chunk / AT+POP3READ, that the module resets (boot URCs, all lost). */
   resetRate: number;
-  /** Probability, per SMTP stage / POP3 command, that the TCP connection is dropped (-> 63). */
+  /**
+   * Probability, per SMTP stage / attachment chunk / POP3 command / POP3READ data block, that the TCP connection
+   * drops: "+SMTPSEND: 63" or "+POP3OUT: 63".
+   */
   tcpDropRate: number;
+  /**
+   * Probability, per AT+POP3READ data block, that the module restarts inside the counted data: the header and
+   * part of the bytes, silence for resetInDataPauseMs, then the boot URCs; everything is lost as with a reset.
+   */
+  resetInDataRate: number;
+  /** Probability, per AT+SMTPFT=<len> with len > 1, of "+SMTPFT: 2,<cnf>" with 1 <= cnf < len (cnf bytes taken). */
+  ftShortRate: number;
+  /** Each "+SMTPFT: 1,<max>" announces a random maximum in [64, maxima.ftMax] instead of maxima.ftMax. */
+  ftMaxVary: boolean;
 }
 
 export interface EmulatorOptions {
@@ -63,6 +82,15 @@ export interface EmulatorOptions {
   networkDelayMs: Range;
   /** Extra delay before a final network URC (+SMTPSEND:, +POP3xxx:). */
   resultDelayMs: Range;
+  /**
+   * Extra time each SMTP step takes on the server's side (greeting, EHLO, AUTH, MAIL FROM, each RCPT TO, DATA,
+   * end of data, QUIT); scaled by timeoutScale like EMAILTO. A step slower than AT+EMAILTO ends the send with 64.
+   */
+  smtpStageDelayMs: Range;
+  /** The same for each POP3 answer (greeting, USER, PASS, each command); slower than EMAILTO: 64. */
+  pop3StageDelayMs: Range;
+  /** Silence between the cut data and the boot URCs of a resetInDataRate fault (the client sees a 1.5 s gap). */
+  resetInDataPauseMs: Range;
   /** Scale applied to AT+EMAILTO seconds (tests use e.g. 0.01 so a 10 s timeout takes 100 ms). */
   timeoutScale: number;
   /** Clear server/auth/from/rcpt/subject/body/file after each AT+SMTPSEND (MGAMAN's claim, FACTS 5.2). */
@@ -119,10 +147,13 @@ export const DEFAULT_MAXIMA: Maxima = {
 
 export const DEFAULT_FAULTS: Faults = {
   noiseRate: 0,
-  noiseUrcs: ['RING', '+CMTI: "SM",1', 'UNDER-VOLTAGE WARNNING'],
+  noiseUrcs: ['RING', '+CMTI: "SM",1', 'UNDER-VOLTAGE WARNNING', '+CREG: 1', '+CGREG: 1', 'Call Ready', 'SMS Ready', '+CPIN: READY'],
   bearerLossRate: 0,
   resetRate: 0,
   tcpDropRate: 0,
+  resetInDataRate: 0,
+  ftShortRate: 0,
+  ftMaxVary: false,
 };
 
 export function defaultOptions(): EmulatorOptions {
@@ -140,6 +171,9 @@ export function defaultOptions(): EmulatorOptions {
     sapbrOpenFails: false,
     networkDelayMs: 0,
     resultDelayMs: 0,
+    smtpStageDelayMs: 0,
+    pop3StageDelayMs: 0,
+    resetInDataPauseMs: 2000,
     timeoutScale: 1,
     clearAfterSend: false,
     pop3IncludeOk: false,

@@ -10,6 +10,8 @@ export interface Pop3Job {
   user: string;
   password: string;
   timeoutMs: number;
+  /** Extra time the server takes for each answer (a slow stage), drawn per answer; default none. */
+  replyDelayMs?: () => number;
 }
 
 export interface MultiHandlers {
@@ -36,7 +38,7 @@ export class Pop3Session extends NetSession {
     const conn = await this.open(j.host, j.port, j.timeoutMs, (f) => {
       if (this.onLost) this.onLost(f);
     });
-    const g = await conn.readLine(j.timeoutMs);
+    const g = await conn.readLine(await this.slowAnswer(this.delay(), j.timeoutMs));
     if (!g.startsWith('+OK')) throw new NetFail(CODE.response, 'greeting: ' + g);
     const u = await this.simple('USER ' + j.user);
     if (!u.startsWith('+OK')) throw new NetFail(u.indexOf('[IN-USE]') >= 0 || u.indexOf('[SYS') >= 0 ? 66 : 67, 'USER: ' + u);
@@ -55,7 +57,11 @@ export class Pop3Session extends NetSession {
     this.check();
     const c = this.conn!;
     await c.write(line + '\r\n', logAs ?? line);
-    return c.readLine(this.job.timeoutMs);
+    return c.readLine(await this.slowAnswer(this.delay(), this.job.timeoutMs));
+  }
+
+  private delay(): number {
+    return this.job.replyDelayMs ? this.job.replyDelayMs() : 0;
   }
 
   /**

@@ -14,6 +14,8 @@ export interface SmtpJob {
   ehloName: string;
   /** Per-reply timeout (ms). */
   timeoutMs: number;
+  /** Extra time the server takes for each reply (a slow stage), drawn per reply; default none. */
+  replyDelayMs?: () => number;
   mail: MailSettings;
 }
 
@@ -50,11 +52,17 @@ export class SmtpSession extends NetSession {
   }
 
 
+  private delay(): number {
+    return this.job.replyDelayMs ? this.job.replyDelayMs() : 0;
+  }
+
   private async reply(): Promise<Reply> {
     const c = this.conn!;
     const lines: string[] = [];
+    let left = await this.slowAnswer(this.delay(), this.job.timeoutMs);
     for (;;) {
-      const l = await c.readLine(this.job.timeoutMs);
+      const l = await c.readLine(left);
+      left = this.job.timeoutMs;
       const m = /^(\d{3})([ -]?)(.*)$/.exec(l);
       if (!m) throw new NetFail(CODE.response, 'malformed SMTP reply: ' + l);
       lines.push(m[3]);
@@ -68,13 +76,22 @@ export class SmtpSession extends NetSession {
     return this.reply();
   }
 
+  /**
+   * A stage reached: the emulator may inject a fault there, which ends the dialogue at once (no "+SMTPFT: 1,..."
+   * after a bearer lost at the DATA stage). After 'sent' the server has the message: the result stays 1.
+   */
+  private stage(name: string, s: SmtpSession): void {
+    this.hooks.stage(name, s);
+    if (name !== 'sent') this.check();
+  }
+
   /** Runs the whole dialogue. Resolves 1 or throws NetFail with the result code. */
   async run(): Promise<number> {
     const j = this.job;
     const conn = await this.open(j.host, j.port, j.timeoutMs, (f) => this.hooks.lost(f));
     const greet = await this.reply();
     if (greet.code !== 220) throw new NetFail(CODE.response, 'greeting ' + greet.code);
-    this.hooks.stage('greeting', this);
+    this.stage('greeting', this);
     let ehlo = await this.cmd('EHLO ' + j.ehloName);
     let caps: string[] = [];
     if (ehlo.code === 250) caps = ehlo.lines.slice(1).map((s) => s.toUpperCase());
@@ -82,7 +99,7 @@ export class SmtpSession extends NetSession {
       ehlo = await this.cmd('HELO ' + j.ehloName);
       if (ehlo.code !== 250) throw new NetFail(CODE.response, 'HELO ' + ehlo.code);
     }
-    this.hooks.stage('ehlo', this);
+    this.stage('ehlo', this);
     if (j.authType === 1) {
       const authLine = caps.find((c) => c.startsWith('AUTH ') || c.startsWith('AUTH='));
       const mechs = authLine ? authLine.substring(5).split(/\s+/) : [];
@@ -100,23 +117,23 @@ export class SmtpSession extends NetSession {
       } else {
         throw new NetFail(66, 'server offers no AUTH PLAIN/LOGIN');
       }
-      this.hooks.stage('auth', this);
+      this.stage('auth', this);
     }
     const mf = await this.cmd(`MAIL FROM:<${j.mail.fromAddress}>`);
     if (mf.code === 530) throw new NetFail(66, 'MAIL FROM needs authentication');
     if (mf.code !== 250) throw new NetFail(CODE.response, 'MAIL FROM ' + mf.code);
-    this.hooks.stage('mail', this);
+    this.stage('mail', this);
     for (const r of j.mail.rcpts) {
       const rr = await this.cmd(`RCPT TO:<${r.address}>`);
       if (rr.code === 530) throw new NetFail(66, 'RCPT needs authentication');
       if (rr.code !== 250 && rr.code !== 251) throw new NetFail(68, 'RCPT ' + r.address + ' ' + rr.code);
     }
-    this.hooks.stage('rcpt', this);
+    this.stage('rcpt', this);
     const d = await this.cmd('DATA');
     if (d.code !== 354) throw new NetFail(CODE.response, 'DATA ' + d.code);
     const composed = composeMessage(j.mail);
     await this.writeData(composed.head);
-    this.hooks.stage('data', this);
+    this.stage('data', this);
     if (j.mail.attachment) {
       await this.hooks.attachment(this);
       this.check();
@@ -128,11 +145,13 @@ export class SmtpSession extends NetSession {
     await conn.write(endSeq, '<end of data>');
     const fin = await this.reply();
     if (fin.code !== 250) throw new NetFail(CODE.response, 'end of DATA ' + fin.code);
-    this.hooks.stage('sent', this);
+    this.stage('sent', this);
     // QUIT: the message is accepted already; a missing 221 does not change the result.
     try {
       await conn.write('QUIT\r\n', 'QUIT');
-      await conn.readLine(Math.min(this.job.timeoutMs, 2000));
+      const d = this.delay();
+      if (d > 0) await this.pause(Math.min(d, this.job.timeoutMs));
+      await conn.readLine(Math.max(1, Math.min(this.job.timeoutMs - d, 2000)));
     } catch {
       /* ignore */
     }

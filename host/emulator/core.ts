@@ -1,0 +1,219 @@
+// The module's state and what every part of the emulator shares: timers, the output side (line units, URCs held
+// during data phases, results, noise URCs) and parameter parsing. The command groups (commands/*.ts), the input
+// state machine, boot and faults are functions over a Core; Sim900Emulator (sim900.ts) is the public shell.
+
+import type { EventEmitter } from 'node:events';
+import { parseParams, hasControl, ExtendedCommand, Param } from './atparse';
+import type { EmulatorOptions, Range } from './options';
+import type { Prng } from './prng';
+import { OutputQueue } from './output';
+import { pumpInput } from './input';
+import {
+  Mode, Res, OK, ERR, BearerProfile, EmailSettings, SmtpState, Pop3State, SentRecord, freshBearer, freshEmail,
+} from './state';
+
+const CME_TEXT: Record<number, string> = {
+  3: 'operation not allowed',
+  4: 'operation not supported',
+  100: 'unknown',
+};
+
+export class Core {
+  readonly out: OutputQueue;
+  mode: Mode = 'off';
+  inbuf: Buffer = Buffer.alloc(0);
+  line = '';
+  lastLine = '';
+  busy = false;
+  held: Buffer[] = [];
+  holdUrcs = 0;
+  timers = new Set<NodeJS.Timeout>();
+  closed = false;
+  generation = 0; // bumped at every reset: stale async work checks it
+
+  // TA settings
+  echo = true;
+  verbose = true;
+  quiet = false;
+  cmee = 0;
+  ipr = 115200;
+  cfun = 1;
+  creg = 0;
+
+  bearers: BearerProfile[] = [freshBearer(), freshBearer(), freshBearer()];
+  email: EmailSettings = freshEmail();
+  smtp: SmtpState | null = null;
+  pop3: Pop3State | null = null;
+
+  // data phases
+  dataBuf: Buffer[] = [];
+  dataLen = 0;
+  dataNeed = 0;
+  promptOverflow = false;
+  dataDone: ((b: Buffer) => void) | null = null;
+
+  readonly violations: string[] = [];
+  readonly sends: SentRecord[] = [];
+  readonly pop3Transcript: string[] = [];
+
+  constructor(
+    readonly opts: EmulatorOptions,
+    readonly rng: Prng,
+    readonly events: EventEmitter,
+  ) {
+    this.ipr = opts.baud > 0 ? opts.baud : 115200;
+    this.out = new OutputQueue({ baud: opts.baud, chunkMax: opts.chunkMax }, rng, (b) => events.emit('output', b));
+  }
+
+  /** Feeds buffered input to the state machine (input.ts). */
+  pump(): void {
+    pumpInput(this);
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  later(ms: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, Math.max(0, ms));
+    this.timers.add(t);
+    return t;
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((r) => this.later(ms, r));
+  }
+
+  // ------------------------------------------------------------------ output
+
+  get inDataPhase(): boolean {
+    return this.mode === 'prompt' || this.mode === 'download' || this.mode === 'ftdata';
+  }
+
+  /** With probability faults.noiseRate, a noise URC here: callers only ask at a line boundary. */
+  noise(): void {
+    const f = this.opts.faults;
+    if (f.noiseUrcs.length && this.rng.chance(f.noiseRate)) this.out.push(Buffer.from(`\r\n${this.rng.pick(f.noiseUrcs)}\r\n`, 'latin1'));
+  }
+
+  /** Pushes one atomic unit of output (a line, or a counted block); a noise URC may precede it. */
+  unit(b: Buffer | string): void {
+    if (!this.inDataPhase) this.noise();
+    this.out.push(typeof b === 'string' ? Buffer.from(b, 'latin1') : b);
+  }
+
+  urc(text: string): void {
+    if (this.mode === 'off') return;
+    const b = Buffer.from(`\r\n${text}\r\n`, 'latin1');
+    if (this.inDataPhase || this.holdUrcs > 0) this.held.push(b);
+    else this.unit(b);
+  }
+
+  flushHeld(): void {
+    const h = this.held;
+    this.held = [];
+    for (const b of h) this.unit(b);
+  }
+
+  /** Information lines, each its own unit (noise may come between two of them). */
+  info(lines: string[]): void {
+    lines.forEach((l, i) => this.unit((this.verbose && i === 0 ? '\r\n' : '') + l + '\r\n'));
+  }
+
+  final(r: Res): void {
+    if (r.t === 'ok') {
+      if (!this.quiet) this.unit(this.verbose ? '\r\nOK\r\n' : '0\r');
+    } else if (r.t === 'error') {
+      if (!this.quiet) this.unit(this.verbose ? '\r\nERROR\r\n' : '4\r');
+    } else if (r.t === 'cme') {
+      if (this.cmee === 0) this.final(ERR);
+      else if (this.cmee === 1) this.unit(`\r\n+CME ERROR: ${r.code}\r\n`);
+      else this.unit(`\r\n+CME ERROR: ${CME_TEXT[r.code] || 'unknown'}\r\n`);
+    }
+    this.flushHeld();
+  }
+
+  echoBytes(s: string): void {
+    if (this.echo && s.length) this.out.push(Buffer.from(s, 'latin1'));
+  }
+
+  /** Enters a counted data phase (DOWNLOAD, SMTPFT): exactly n bytes from the host go to done. */
+  expectCounted(mode: 'download' | 'ftdata', n: number, done: (b: Buffer) => void): void {
+    this.noise(); // the module is at a line boundary while the host sends the bytes
+    this.mode = mode;
+    this.dataBuf = [];
+    this.dataLen = 0;
+    this.dataNeed = n;
+    this.dataDone = done;
+  }
+
+  // ------------------------------------------------------------------ command helpers
+
+  params(c: ExtendedCommand): Param[] | null {
+    const p = parseParams(c.raw);
+    if (!p) return null;
+    for (const x of p) {
+      if (hasControl(x.value)) {
+        this.violations.push(`control character in a parameter of ${c.name}`);
+        return null;
+      }
+    }
+    return p;
+  }
+
+  infoOk(line: string): Res {
+    this.info([line]);
+    return OK;
+  }
+
+  simpleInfo(c: ExtendedCommand, text: string): Res {
+    if (c.form === 'test') return OK;
+    if (c.form !== 'exec') return ERR;
+    return this.infoOk(text);
+  }
+
+  /** true when the bearer profile named by AT+EMAILCID is open */
+  bearerOpen(): boolean {
+    const b = this.bearers[this.email.cid - 1];
+    return !!b && b.status === 1;
+  }
+
+  routeTo(host: string, port: number, service: 'smtp' | 'pop3'): { host: string; port: number } {
+    const r = this.opts.route ? this.opts.route(host, port, service) : null;
+    return r || { host, port };
+  }
+
+  /** A drawn delay that models the network's side of an AT+EMAILTO wait: scaled by timeoutScale like it. */
+  scaledMs(r: Range): number {
+    return Math.round(this.rng.range(r) * this.opts.timeoutScale);
+  }
+
+  /** AT+EMAILTO in ms, scaled by timeoutScale. */
+  emailTimeoutMs(): number {
+    return Math.max(1, Math.round(this.email.timeout * 1000 * this.opts.timeoutScale));
+  }
+
+  /** Everything a reset or power-down loses. */
+  resetState(): void {
+    this.echo = true;
+    this.verbose = true;
+    this.quiet = false;
+    this.cmee = 0;
+    this.cfun = 1;
+    this.creg = 0;
+    this.bearers = [freshBearer(), freshBearer(), freshBearer()];
+    this.email = freshEmail();
+    this.smtp = null;
+    this.pop3 = null;
+    this.inbuf = Buffer.alloc(0);
+    this.line = '';
+    this.busy = false;
+    this.dataBuf = [];
+    this.dataLen = 0;
+    this.dataDone = null;
+    this.held = [];
+    this.holdUrcs = 0;
+  }
+}
