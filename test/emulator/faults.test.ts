@@ -240,7 +240,7 @@ t('bearer loss and dropped TCP at a POP3READ data block: DEACT, +POP3OUT: 61 / 6
   }
 });
 
-t('bearer loss and dropped TCP at a POP3 command: OK, then DEACT and +POP3OUT: 61 / +POP3OUT: 63', async () => {
+t('bearer loss and dropped TCP at a POP3 command: OK, then DEACT and +POP3OUT: 61 / +POP3OUT: 63 (+POP3IN: 61 at log-in)', async () => {
   const w = await ready();
   try {
     await pop3Login(w);
@@ -256,6 +256,11 @@ t('bearer loss and dropped TCP at a POP3 command: OK, then DEACT and +POP3OUT: 6
     await w.cmd('AT+POP3CMD=1', OKR + '\r\n+POP3OUT: 63\r\n');
     await w.quiet();
     await w.cmd('AT', OKR);
+    // at the log-in
+    w.emu.opts.faults.tcpDropRate = 0;
+    w.emu.opts.faults.bearerLossRate = 1;
+    await w.cmd('AT+POP3IN', OKR + '\r\n+SAPBR 1: DEACT\r\n\r\n+POP3IN: 61\r\n');
+    await w.quiet();
   } finally {
     w.close();
   }

@@ -36,6 +36,7 @@ async function runPop3In(m: Core, st: Pop3State): Promise<void> {
   const gen = m.generation;
   await m.sleep(m.rng.range(m.opts.networkDelayMs));
   if (gen !== m.generation) return;
+  if (m.bearerOpen()) pop3Fault(m); // the log-in's own DEACT / dropped connection: +POP3IN: 61 / 63
   let code = 1;
   if (!m.bearerOpen()) code = 61;
   else {
