@@ -25,7 +25,8 @@
 //  5. OK / ERROR / +CME ERROR: / +CMS ERROR: / one of Command.finals     -> ends it (or starts the wait after OK)
 //  6. a line starting with Command.prefix (not '')                       -> collected into its lines
 //  7. a reset line (RDY, +CFUN: 1, NORMAL / UNDER-VOLTAGE / OVER-VOLTAGE POWER DOWN) -> everything in flight or
-//     queued fails with E_RESET, resync before the next command; then, like any line:
+//     queued fails with E_RESET, resync before the next command (a +CFUN: 1 within 3 s of an RDY is the same
+//     restart: ignored); then, like any line:
 //  8. URC handlers filed under the line's first word (its text up to the first space: a handler's prefix must hold
 //     that whole word, e.g. "+CMTI:"), matched by prefix                  -> called
 //  9. anything else: collected by a command with prefix '' (or none, before its OK), else given to onLine.
@@ -133,7 +134,9 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   let n = 0; // bytes of an unfinished line in buf
   let skip = false; // dropping the rest of a line that overflowed
   let cnt = 0; // counted bytes still to come, for cur
-  let seen: any = null; // cnt at the last gap check (-1 after a header), null while none is due
+  let last = 0; // when counted data (or its header) last came
+  let due = false; // a gap check is due
+  let boot = -9e9; // when the last RDY came
   let cur: any = null; // the command on the wire
   let timer: any = null; // (never undefined: Espruino's clearTimeout(undefined) throws)
   const queue: any[] = [];
@@ -144,10 +147,11 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   function rx(d: string): void {
     if (state == 3) return;
     if (d == null) {
-      // (rx's own timer, without data: the gap check; no progress since the last one: the data is lost)
-      if (cnt && seen != cnt) return (seen = cnt), void setTimeout(rx, o.dataGap || 1500);
+      // (rx's own timer, without data: the gap check; counted data silent for dataGap is lost)
+      const w = last + (o.dataGap || 1500) - Date.now();
+      if (cnt && w > 0) return void setTimeout(rx, w);
       cnt = 0;
-      seen = null;
+      due = false;
       return;
     }
     const len = d.length;
@@ -160,6 +164,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
           const part = pos || k < len ? d.substr(pos, k) : d;
           cnt -= k;
           pos += k;
+          last = Date.now();
           cur.onData ? cur.onData(part) : (cur.data += part);
           continue;
         }
@@ -237,8 +242,9 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
           (c.counts = c.counts || []).push(k);
           if (!c.onData && c.data == null) c.data = '';
           cnt = k;
-          if (seen == null) setTimeout(rx, o.dataGap || 1500);
-          seen = -1;
+          last = Date.now();
+          if (!due) setTimeout(rx, o.dataGap || 1500);
+          due = true;
           return;
         }
         // 4
@@ -273,7 +279,10 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
       if (c.prefix && ph != PROMPT && !l.indexOf(c.prefix)) return void c.lines.push(l);
     }
     // 7
-    const reset = l == 'RDY' || l == '+CFUN: 1' || / POWER DOWN$/.test(l);
+    const up = l == 'RDY' || l == '+CFUN: 1';
+    // (RDY starts a restart; its +CFUN: 1 comes soon after and must not fail what the resynchronised engine sends next)
+    const reset = l == 'RDY' || (up ? Date.now() - boot > 3000 : / POWER DOWN$/.test(l));
+    if (l == 'RDY') boot = Date.now();
     if (reset && !(c && c.i_)) {
       // (a boot line while probing: the probe goes on, its answer or timeout decides)
       state = 1;
@@ -283,7 +292,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     // 8
     const sp = l.indexOf(' ');
     const hs = urcs[sp < 0 ? l : l.substr(0, sp)] || [];
-    let claimed = reset;
+    let claimed = reset || up;
     for (k = 0; k < hs.length; k++) if (!l.indexOf(hs[k].p)) (claimed = true), hs[k].f(l);
     if (claimed) return;
     // 9
