@@ -1,5 +1,6 @@
 // The client over a rough line: output cut into random small chunks and noise URCs (RING, +CMTI, UNDER-VOLTAGE
-// WARNNING) between any two lines, through the bundle; the mail and its attachment still arrive intact.
+// WARNNING, +CREG, +CGREG, Call Ready, SMS Ready, +CPIN: READY) at any line boundary, also around counted data,
+// through the module; the mail and its attachment still arrive intact.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ test('send and retrieve with random chunking and noise URCs (module)', async () 
   const w = await startWorld({ via: 'module', emulator: { seed: 7, chunkMax: 9, faults: { noiseRate: 0.3 } as any } });
   try {
     const events: string[] = [];
-    w.mail.on('urc', (l: string) => /^(RING|\+CMTI:|UNDER-VOLTAGE)/.test(l) && events.push(l));
+    w.mail.on('urc', (l: string) => /^(RING|\+CMTI:|UNDER-VOLTAGE|\+CREG:|\+CGREG:|Call Ready|SMS Ready|\+CPIN:)/.test(l) && events.push(l));
     const bytes = randomBytes(12000);
     const u8 = w.sandbox!.run(`new Uint8Array(${bytes.length})`);
     u8.set(bytes);
