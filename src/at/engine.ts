@@ -144,7 +144,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   let state = o.syncOnStart === false ? 0 : 1; // 0 in step, 1 needs a resync, 2 resynchronising, 3 closed
   let probes = 0;
 
-  function rx(d: string): void {
+  function rx(d?: string): void {
     if (state == 3) return;
     if (d == null) {
       // (rx's own timer, without data: the gap check; counted data silent for dataGap is lost)
