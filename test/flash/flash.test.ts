@@ -357,7 +357,6 @@ async function started(con: TcpConsole, timeoutMs: number): Promise<any[]> {
     // what a board can hold before: a module of an earlier flash (erased) and a file of the user's (kept)
     assert.equal(await con.query('[require("Storage").write("s9old", "old module"), require("Storage").write("notes", "keep")]', 15000), [true, true]);
     writeFileSync(join(dir, 'mail.json'), JSON.stringify(MAIL));
-    const t0 = Date.now();
     const r = await flash(['--board', 'linux', '--port', `tcp://127.0.0.1:${port}`, '--config', join(dir, 'mail.json'), '--fast'], 60000);
     assert.is(r.code, 0, r.out + r.err);
     assert.match(r.out, /Upload Complete/);
@@ -365,7 +364,6 @@ async function started(con: TcpConsole, timeoutMs: number): Promise<any[]> {
     const built = buildFiles('linux');
     const expected = expectedState({ ...built, 'mail.json': Buffer.from(JSON.stringify(MAIL)), notes: Buffer.from('keep') });
     assert.equal(await started(con, 30000), expected);
-    assert.ok(Date.now() - t0 < 40000);
     // "power cycle": a new interpreter on the same Storage boots .bootcde, which starts the app from mail.json
     await con.close();
     con = new TcpConsole(binary!, cwd);
