@@ -111,6 +111,33 @@ for (const via of ['source', 'module'] as Via[]) {
     });
   }
 
+  t(`a reset inside AT+POP3READ data: the read fails with E_RESET (not a timeout), then log-in and retrieve work (${via})`, async () => {
+    w = await startWorld({ reuse: servers, via, emulator: { faults: { resetInDataRate: 1 } } });
+    const world = w;
+    const data = await mailWith(world, 6000);
+    const box = await world.mail.pop3Login();
+    const n = (await box.count()).count;
+    const got = collector();
+    const e = await box.retrieve(n, got.sink).then(
+      () => null,
+      (x: any) => x,
+    );
+    assert.is(e && e.code, 'E_RESET', e && e.message);
+    assert.ok(!/RDY|Call Ready/.test(got.buffer().toString('latin1')), 'no boot line was taken for data');
+    (world.emu as any).opts.faults.resetInDataRate = 0;
+    await retrieveAll(world, data);
+  });
+
+  t(`short AT+SMTPFT counts and a changing maximum: the attachment arrives byte for byte (${via})`, async () => {
+    w = await startWorld({ reuse: servers, via, emulator: { seed: 3, faults: { ftShortRate: 0.5, ftMaxVary: true } } });
+    const before = servers.smtp.received.length;
+    const data = await mailWith(w, 9000);
+    const m = await simpleParser((await servers.smtp.waitForMessage(before, 10000)).raw);
+    assert.is(sha(m.attachments[0].content), sha(data));
+    const ft = w.written().match(/AT\+SMTPFT=\d+/g) || [];
+    assert.ok(ft.length > 9, `more chunks than 9000 base64 bytes need at 1360 (${ft.length})`);
+  });
+
   t(`a slow downlink (2 KB/s): the retrieve lives as long as data keeps coming (${via})`, async () => {
   w = await startWorld({ reuse: servers, via, emulator: { pop3RateBps: 2000 } });
   const data = await mailWith(w, 4500);
