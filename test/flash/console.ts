@@ -67,12 +67,21 @@ export class TcpConsole {
       const timer = setTimeout(() => done(new Error(`no answer to ${expr} within ${timeoutMs} ms; console:\n${this.output.slice(-1500)}`)), timeoutMs);
       s.on('connect', send);
       s.on('error', (e) => done(e));
+      // the console echoes a line whose \x10 (no echo) was cut off, e.g. by the load() that restarts it: the echo
+      // holds the tag too, followed by the expression's code, not by its value
+      const echo = '"+JSON.stringify(';
+      let from = 0;
       s.on('data', (d) => {
         got += d.toString('latin1');
-        const i = got.indexOf(tag);
+        let i = got.indexOf(tag, from);
+        let end = -1;
+        for (; i >= 0; i = got.indexOf(tag, i + 1)) {
+          end = got.indexOf('\r\n', i);
+          if (end < 0) return;
+          if (got.substr(i + tag.length, echo.length) != echo) break;
+          from = end;
+        }
         if (i < 0) return;
-        const end = got.indexOf('\r\n', i);
-        if (end < 0) return;
         try {
           done(null, JSON.parse(got.slice(i + tag.length, end)));
         } catch (e: any) {
