@@ -134,8 +134,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   let n = 0; // bytes of an unfinished line in buf
   let skip = false; // dropping the rest of a line that overflowed
   let cnt = 0; // counted bytes still to come, for cur
-  let last = 0; // when counted data (or its header) last came
-  let due = false; // a gap check is due
+  let last = 0; // when counted data (or its header) last came; 0 while no gap check is due
   let boot = -9e9; // when the last RDY came
   let cur: any = null; // the command on the wire
   let timer: any = null; // (never undefined: Espruino's clearTimeout(undefined) throws)
@@ -150,8 +149,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
       // (rx's own timer, without data: the gap check; counted data silent for dataGap is lost)
       const w = last + (o.dataGap || 1500) - Date.now();
       if (cnt && w > 0) return void setTimeout(rx, w);
-      cnt = 0;
-      due = false;
+      cnt = last = 0;
       return;
     }
     const len = d.length;
@@ -242,9 +240,8 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
           (c.counts = c.counts || []).push(k);
           if (!c.onData && c.data == null) c.data = '';
           cnt = k;
+          if (!last) setTimeout(rx, o.dataGap || 1500);
           last = Date.now();
-          if (!due) setTimeout(rx, o.dataGap || 1500);
-          due = true;
           return;
         }
         // 4

@@ -71,7 +71,3 @@ export function promptText(text: string, maxLen: number, what: string): string {
   return scan(text, maxLen, /[^\t\r\n\x20-\x7e]/, what);
 }
 
-/** Every line end (CR LF, lone CR, lone LF) as CR LF: what SMTP carries, so what arrives is what was meant. */
-export function crlf(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\n/g, '\r\n');
-}

@@ -14,7 +14,7 @@ import type { Engine, Command } from '../at/engine';
 
 // what the other modules of the library take from this one (an import of this file is require("s9mail") there)
 export { err, bad } from '../errors';
-export { quote, hex, scan, promptText, crlf } from '../at/params';
+export { quote, hex, scan, promptText } from '../at/params';
 export { fields, payload } from './parse';
 
 const Storage = require('Storage');
@@ -156,14 +156,9 @@ export class Mail {
       self.release_(self.session);
       self.emit('reset', l);
     };
-    const u = (at.onLine = function (l: string) {
+    at.onLine = function (l: string) {
       self.urc_(l);
-    });
-    // the lines that change what the module holds act wherever they come, also in the middle of a command's answer
-    // (a handler claims its line before a command without a prefix could collect it)
-    at.urc('+SAPBR', u);
-    at.urc('+POP3OUT:', u);
-    at.urc('+SMTPSEND:', u);
+    };
   }
 
   // ---- events: 'urc' (any unsolicited line), 'reset', 'deact' (cid), 'pop3out' (code), 'smtpsend' (code)
@@ -213,6 +208,10 @@ export class Mail {
     this.commands++;
     const self = this;
     this.at.send(c, function (e, d) {
+      // the lines that change what the module holds act also when a command that takes every line collected them
+      // (cheaper than URC handlers, which would stay in memory)
+      const ls = c.lines || [];
+      for (let i = 0; i < ls.length; i++) if (!ls[i].indexOf('+SAPBR ') || !ls[i].indexOf('+POP3OUT:') || !ls[i].indexOf('+SMTPSEND:')) self.urc_(ls[i]);
       if (key && !e) held[key] = line;
       // a fault (timeout, overflow, reset, a surprise) leaves the module's state unknown: ask again, send again
       if (e && !/E_ERROR|E_CME|E_PARAM|E_BUSY/.test(e.code)) (self.held_ = {}), (self.bearerUp = null);

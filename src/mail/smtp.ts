@@ -3,7 +3,12 @@
 // passes is checked and encoded before the first byte goes to the module (plan), and again against the module's
 // own maxima once they are known.
 import type { MailError } from '../errors';
-import { codeError, err, bad, hex, promptText, scan, crlf, fields, run as runSteps, type Mail, type Step } from './client';
+import { codeError, err, bad, hex, promptText, scan, fields, run as runSteps, type Mail, type Step } from './client';
+
+/** Every line end (CR LF, lone CR, lone LF) as CR LF: what SMTP carries, so what arrives is what was meant. */
+export function crlf(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\n/g, '\r\n');
+}
 
 export interface MailMessage {
   to?: any;

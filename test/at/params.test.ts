@@ -2,7 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fc from 'fast-check';
-import { quote, hexQuote, hex, intParam, checkLine, promptText, crlf, MAX_LINE } from '../../src/at/params';
+import { quote, hexQuote, hex, intParam, checkLine, promptText, MAX_LINE } from '../../src/at/params';
+import '../../host/espruino-node';
+import { crlf } from '../../src/mail/smtp';
 
 function refused(fn: () => unknown, what: RegExp): void {
   try {
