@@ -24,14 +24,14 @@ t.after.each(async () => {
 });
 
 /** The board restarts: its client is gone, a new one starts on the same (still running) module. */
-function restartBoard(world: World, via: Via): { mail: any; close: () => void } {
+function restartBoard(world: World, via: Via, board = 'linux'): { mail: any; close: () => void } {
   world.mail.close();
   if (via == 'source') {
     const mail = connect(new EmulatorSerial(world.emu), world.options);
     return { mail, close: () => mail.close() };
   }
-  world.sandbox!.close();
-  const sb = bootSandbox({ board: 'linux' });
+  if (world.sandbox) world.sandbox.close();
+  const sb = bootSandbox({ board });
   const port = sb.ports.Serial1;
   port.onWrite((b) => world.emu.input(b));
   world.emu.on('output', (b: Buffer) => port.feed(b));
@@ -59,6 +59,46 @@ for (const via of ['source', 'module'] as Via[]) {
   });
 
 }
+
+t('the board restarts while the module holds a POP3 session, and logs in first: the new session is its own (module)', async () => {
+  w = await startWorld({ reuse: servers, via: 'module' });
+  await w.mail.sendMail({ to: 'a@example.org', subject: 'one', body: 'b' });
+  await w.mail.pop3Login();
+  const b = restartBoard(w, 'module');
+  try {
+    const box = await b.mail.pop3Login();
+    const n = (await box.count()).count;
+    assert.ok(n >= 1, `the mailbox answers (${n})`);
+    for (let i = 1; i <= n; i++) await box.remove(i);
+    await box.logout();
+  } finally {
+    b.close();
+  }
+});
+
+t('a board without POP3 (the Original) frees a POP3 session the module holds and sends', async () => {
+  w = await startWorld({ reuse: servers, via: 'module' });
+  await w.mail.sendMail({ to: 'a@example.org', subject: 'one', body: 'b' });
+  await w.mail.pop3Login();
+  const before = servers.smtp.received.length;
+  const b = restartBoard(w, 'module', 'original');
+  try {
+    await b.mail.sendMail({ to: 'a@example.org', subject: 'from the original', body: 'b' });
+    assert.is((await servers.smtp.waitForMessage(before, 10000)).to[0], 'a@example.org');
+  } finally {
+    b.close();
+  }
+  // the mailbox left for the next test empty
+  const c = restartBoard(w, 'module');
+  try {
+    const box = await c.mail.pop3Login();
+    const n = (await box.count()).count;
+    for (let i = 1; i <= n; i++) await box.remove(i);
+    await box.logout();
+  } finally {
+    c.close();
+  }
+});
 
 /** Sends one mail with a binary attachment; returns the attachment's bytes. */
 async function mailWith(world: World, size: number): Promise<Buffer> {
