@@ -129,6 +129,8 @@ export class Mail {
   ev_: { [ev: string]: ((a?: any) => void)[] };
   /** why the module ended the last POP3 session on its own, if it did */
   lost_: MailError | null;
+  /** a retrieve waiting for data: told when the session ends (+POP3OUT:, a reset); one slot, not two listeners */
+  wake_?: () => void;
 
   constructor(serial: any, opts?: MailOptions) {
     const o = (this.opts = opts || {});
@@ -154,6 +156,7 @@ export class Mail {
       // (a mailbox in use learns why its session is gone)
       if (self.session == 'pop3') self.lost_ = err('E_RESET', 'module reset (' + l + ')');
       self.release_(self.session);
+      if (self.wake_) self.wake_();
       self.emit('reset', l);
     };
     at.onLine = function (l: string) {
@@ -187,6 +190,7 @@ export class Mail {
       // the module ended the POP3 session (bearer lost, server gone, unread data timed out)
       if (this.session == 'pop3') (this.lost_ = n == 1 ? null : codeError('P', n, 'POP3 session')), this.release_('pop3');
       this.emit('pop3out', n);
+      if (this.wake_) this.wake_();
     }
     // a send result nobody waits for (e.g. from before the board restarted): the module dropped its settings
     if (!l.indexOf('+SMTPSEND:')) this.sent_(true), this.emit('smtpsend', n);
@@ -201,7 +205,9 @@ export class Mail {
    */
   cmd_(line: string, c: any, cb: (e: MailError | null, c?: Command) => void, key?: string): void {
     const held = this.held_;
-    if (key && held[key] == line) return cb(null);
+    // (a setting is kept as its text after "=": the key names the command, and the map stays in memory)
+    const v = line.substr(line.indexOf('=') + 1);
+    if (key && held[key] == v) return cb(null);
     delete held[key!];
     c = c || {};
     c.line = line;
@@ -212,7 +218,7 @@ export class Mail {
       // (cheaper than URC handlers, which would stay in memory)
       const ls = c.lines || [];
       for (let i = 0; i < ls.length; i++) if (!ls[i].indexOf('+SAPBR ') || !ls[i].indexOf('+POP3OUT:') || !ls[i].indexOf('+SMTPSEND:')) self.urc_(ls[i]);
-      if (key && !e) held[key] = line;
+      if (key && !e) held[key] = v;
       // a fault (timeout, overflow, reset, a surprise) leaves the module's state unknown: ask again, send again
       if (e && !/E_ERROR|E_CME|E_PARAM|E_BUSY/.test(e.code)) (self.held_ = {}), (self.bearerUp = null);
       cb(e, d);
@@ -222,9 +228,9 @@ export class Mail {
   /** A limit from the =? answers: field `i` of `name`; its maximum, or its minimum with min. */
   limit_(name: string, i: number, dflt: number, min?: boolean): number {
     const l = this.lim_ || '';
-    const at = l.indexOf('\n+' + name + ':');
+    const at = l.indexOf('\n' + name + ':');
     // (whole matches only: Espruino's indexOf also reports a needle whose start ends the string)
-    const f: any = at >= 0 && at + name.length + 3 < l.length ? fields(l.substring(l.indexOf(':', at) + 1, l.indexOf('\n', at + 1)))[i] : null;
+    const f: any = at >= 0 && at + name.length + 2 < l.length ? fields(l.substring(l.indexOf(':', at) + 1, l.indexOf('\n', at + 1)))[i] : null;
     const v = f && f.length ? f[min ? 0 : f.length - 1] : min ? -1 : f;
     return typeof v == 'number' && v >= 0 ? v : dflt;
   }
@@ -332,9 +338,9 @@ export class Mail {
     const self = this;
     const done = function (): void {
       const lim: Limits = {};
-      const ls = self.lim_!.split('\n');
       if (quiet) return cb();
-      for (let i = 0; i < ls.length; i++) if (ls[i]) lim[ls[i].substring(1, ls[i].indexOf(':'))] = fields(payload(ls[i], ls[i].split(':')[0]));
+      const ls = self.lim_!.split('\n');
+      for (let i = 0; i < ls.length; i++) if (ls[i]) lim[ls[i].substring(0, ls[i].indexOf(':'))] = fields(payload(ls[i], ls[i].split(':')[0]));
       cb(null, lim);
     };
     if (this.lim_ != null) done();
@@ -347,7 +353,8 @@ export class Mail {
       }).join(';+'), { prefix: '+' }, function (e: any, c: any) {
         // a module that refuses the chained line keeps the table's defaults
         if (e && !/E_ERROR|E_CME/.test(e.code)) return cb(e);
-        self.lim_ = '\n' + (e ? '' : c.lines.join('\n') + '\n');
+        // (kept for the session, so kept short: "SMTPSRV:64,(1-65535)")
+        self.lim_ = '\n' + (e ? '' : c.lines.join('\n').replace(/[+ ]/g, '') + '\n');
         done();
       });
     }

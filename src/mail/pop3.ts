@@ -163,8 +163,7 @@ export class Mailbox {
     };
     const end = function (e: any) {
       c.at.off('+POP3READ: 3,', wake);
-      c.off('pop3out', wake);
-      c.off('reset', wake);
+      delete c.wake_;
       if (!e) dec.end();
       cb(e, e ? undefined : dec.bytes);
     };
@@ -190,8 +189,7 @@ export class Mailbox {
     };
     c.at.urc('+POP3READ: 3,', wake);
     // the module may end the session while we wait for data (+POP3OUT: <code>)
-    c.on('pop3out', wake);
-    c.on('reset', wake);
+    c.wake_ = wake;
     this.do_('POP3CMD', values, function (e: any) {
       if (e) end(e);
       else read();
