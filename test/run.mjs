@@ -7,6 +7,13 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
 
+/** The environment without colours (a key set to undefined would reach the child as the string "undefined"). */
+function plainEnv() {
+  const env = Object.assign({}, process.env, { NO_COLOR: '1' });
+  delete env.FORCE_COLOR;
+  return env;
+}
+
 function finish(passed, failed, skipped = 0) {
   // (the last line is exactly "N passed, N failed"; skipped tests, e.g. those needing ESPRUINO, are told before it)
   if (skipped) console.log(`${skipped} skipped`);
@@ -14,18 +21,18 @@ function finish(passed, failed, skipped = 0) {
   process.exit(failed ? 1 : 0);
 }
 
-const build = spawnSync(process.execPath, ['--import', 'tsx', 'esbuild.config.mjs'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(process.execPath, ['--import', 'tsx', 'esbuild.config.mjs'], { cwd: root, stdio: 'inherit', env: plainEnv() });
 if (build.status !== 0) {
   console.log('the build failed, so no test ran');
   finish(0, 1);
 }
 
-const uvu = spawnSync(process.execPath, ['--import', 'tsx', join('node_modules', 'uvu', 'bin.js'), 'test', pattern], {
+const uvu = spawnSync(process.execPath, ['--import', 'tsx', join('node_modules', 'uvu', 'bin.js'), 'test', pattern, '--no-color'], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   encoding: 'utf8',
   maxBuffer: 256 * 1024 * 1024,
-  env: Object.assign({}, process.env, { NO_COLOR: '1', FORCE_COLOR: undefined }),
+  env: plainEnv(),
 });
 const out = uvu.stdout ?? '';
 process.stdout.write(out);
