@@ -70,4 +70,3 @@ export function checkLine(text: string): string {
 export function promptText(text: string, maxLen: number, what: string): string {
   return scan(text, maxLen, /[^\t\r\n\x20-\x7e]/, what);
 }
-

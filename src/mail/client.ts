@@ -206,7 +206,7 @@ export class Mail {
   cmd_(line: string, c: any, cb: (e: MailError | null, c?: Command) => void, key?: string): void {
     const held = this.held_;
     // (a setting is kept as its text after "=": the key names the command, and the map stays in memory)
-    const v = line.substr(line.indexOf('=') + 1);
+    const v = key ? line.substr(line.indexOf('=') + 1) : '';
     if (key && held[key] == v) return cb(null);
     delete held[key!];
     c = c || {};
@@ -216,8 +216,8 @@ export class Mail {
     this.at.send(c, function (e, d) {
       // the lines that change what the module holds act also when a command that takes every line collected them
       // (cheaper than URC handlers, which would stay in memory)
-      const ls = c.lines || [];
-      for (let i = 0; i < ls.length; i++) if (!ls[i].indexOf('+SAPBR ') || !ls[i].indexOf('+POP3OUT:') || !ls[i].indexOf('+SMTPSEND:')) self.urc_(ls[i]);
+      const ls = c.lines;
+      for (let i = 0; ls && i < ls.length; i++) if (!ls[i].indexOf('+SAPBR ') || !ls[i].indexOf('+POP3OUT:') || !ls[i].indexOf('+SMTPSEND:')) self.urc_(ls[i]);
       if (key && !e) held[key] = v;
       // a fault (timeout, overflow, reset, a surprise) leaves the module's state unknown: ask again, send again
       if (e && !/E_ERROR|E_CME|E_PARAM|E_BUSY/.test(e.code)) (self.held_ = {}), (self.bearerUp = null);

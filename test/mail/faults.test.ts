@@ -39,6 +39,15 @@ function restartBoard(world: World, via: Via, board = 'linux'): { mail: any; clo
   return { mail, close: () => sb.close() };
 }
 
+/** Logs in, deletes every mail, logs out; returns how many there were. */
+async function emptyMailbox(mail: any): Promise<number> {
+  const box = await mail.pop3Login();
+  const n = (await box.count()).count;
+  for (let i = 1; i <= n; i++) await box.remove(i);
+  await box.logout();
+  return n;
+}
+
 for (const via of ['source', 'module'] as Via[]) {
   t(`the board restarts while the module holds a POP3 session: the next send and log-in work (${via})`, async () => {
     w = await startWorld({ reuse: servers, via });
@@ -49,15 +58,11 @@ for (const via of ['source', 'module'] as Via[]) {
     const b = restartBoard(w, via);
     try {
       await b.mail.sendMail({ to: 'a@example.org', subject: 'two', body: 'b' });
-      const box2 = await b.mail.pop3Login();
-      const n = (await box2.count()).count;
-      for (let i = 1; i <= n; i++) await box2.remove(i);
-      await box2.logout();
+      await emptyMailbox(b.mail);
     } finally {
       b.close();
     }
   });
-
 }
 
 t('the board restarts while the module holds a POP3 session, and logs in first: the new session is its own (module)', async () => {
@@ -66,11 +71,8 @@ t('the board restarts while the module holds a POP3 session, and logs in first: 
   await w.mail.pop3Login();
   const b = restartBoard(w, 'module');
   try {
-    const box = await b.mail.pop3Login();
-    const n = (await box.count()).count;
+    const n = await emptyMailbox(b.mail);
     assert.ok(n >= 1, `the mailbox answers (${n})`);
-    for (let i = 1; i <= n; i++) await box.remove(i);
-    await box.logout();
   } finally {
     b.close();
   }
@@ -91,10 +93,7 @@ t('a board without POP3 (the Original) frees a POP3 session the module holds and
   // the mailbox left for the next test empty
   const c = restartBoard(w, 'module');
   try {
-    const box = await c.mail.pop3Login();
-    const n = (await box.count()).count;
-    for (let i = 1; i <= n; i++) await box.remove(i);
-    await box.logout();
+    await emptyMailbox(c.mail);
   } finally {
     c.close();
   }
