@@ -1,20 +1,40 @@
-// The engine receive-path benchmark, Espruino-safe: the same code runs in Node (against the sources) and,
-// bundled, on the interpreter. Streams are built once as a short cycle of 64-byte chunks and replayed, so the
-// interpreter's small heap holds them; only engine.rx() runs inside the timed loop.
-import { connect, type Engine } from '../src/at/engine';
+// The receive-path benchmark, Espruino-safe: the same code runs in Node (against the sources) and, bundled, on the
+// interpreter, where it drives either this project's engine (the s9at module) or an anchor: Espruino's own
+// modules/AT.js, used as an AT.js driver would use it. Both get the same byte streams, built once as a short cycle
+// of 64-byte chunks and replayed through the serial 'data' listener the engine registered, for at least
+// `minSeconds` per workload (whole cycles, the clock read between them).
+//  - counted: "+POP3READ: 1,1460" frames (the data holds "OK", "\r\n" and every byte value), each the answer to
+//    its own AT+POP3READ=1460; the next command goes out on the OK.
+//  - lines: URC lines (+CMTI: "SM",<n> and RING) with no command in flight, each to a handler.
+// What the engines deliver is counted and returned, so the host can check that nothing was lost.
+import type { Engine, SerialLike } from '../src/at/engine';
 
 declare const process: any;
 
-export interface BenchFigures {
-  countedBytes: number;
-  countedSeconds: number;
-  linesBytes: number;
-  linesSeconds: number;
-  countedData: number;
-  urcs: number;
+export interface Workload {
+  bytes: number;
+  /** whole cycles fed */
+  rounds: number;
+  seconds: number;
+  /** counted: data bytes delivered and frames ended; lines: handler calls */
+  delivered: number;
+  frames: number;
   memBefore: number | null;
   memAfter: number | null;
 }
+
+export interface BenchFigures {
+  counted: Workload;
+  lines: Workload;
+  /** what one cycle brings: data bytes and frames, URC lines */
+  cycleData: number;
+  cycleFrames: number;
+  cycleUrcs: number;
+}
+
+const FRAME_DATA = 1460;
+const CYCLE_FRAMES = 4;
+const CYCLE_LINES = 45;
 
 function chunk64(s: string): string[] {
   const out: string[] = [];
@@ -25,9 +45,12 @@ function chunk64(s: string): string[] {
 /** One cycle of `frames` POP3READ frames: "\r\n+POP3READ: 1,1460\r\n" + 1460 bytes + "\r\n\r\nOK\r\n". */
 export function countedCycle(frames: number): string[] {
   let data = '';
-  for (let i = 0; i < 1460; i++) data += String.fromCharCode((i * 31 + 7) & 255);
+  for (let i = 0; i < FRAME_DATA; i++) data += String.fromCharCode((i * 31 + 7) & 255);
+  // a final and a URC inside the data, where a scanning reader would stop
+  const inside = '\r\nOK\r\n+SMTPSEND: 1\r\n';
+  data = data.substr(0, 500) + inside + data.substr(500 + inside.length);
   let s = '';
-  for (let f = 0; f < frames; f++) s += '\r\n+POP3READ: 1,1460\r\n' + data + '\r\n\r\nOK\r\n';
+  for (let f = 0; f < frames; f++) s += '\r\n+POP3READ: 1,' + FRAME_DATA + '\r\n' + data + '\r\n\r\nOK\r\n';
   return chunk64(s);
 }
 
@@ -49,98 +72,142 @@ class NullSerial {
   }
 }
 
-class CountedRun {
-  e: Engine;
-  bytes: number;
-  frames: number;
-  cmd: any;
-  constructor(e: Engine) {
-    this.e = e;
-    this.bytes = 0;
-    this.frames = 0;
-    const self = this;
-    this.cmd = {
-      line: 'AT+POP3READ=1460',
-      counted: ['+POP3READ: 1,', '+POP3READ: 2,'],
-      onData: function (c: string) {
-        self.bytes += c.length;
-      },
-    };
-    this.next = this.next.bind(this);
-  }
-  next(err: any): void {
-    if (err) {
-      if (err.code !== 'E_CLOSED') throw err;
-      return;
-    }
-    this.frames++;
-    this.e.send(this.cmd, this.next);
-  }
-}
-
 function mem(): number | null {
   return typeof process !== 'undefined' && process.memory ? process.memory().usage : null;
 }
 
-/** Runs both streams; `now()` in seconds. countedKB/linesKB: how much to feed. */
-export function runBench(now: () => number, countedKB: number, linesKB: number, rxBufferSize: number): BenchFigures {
-  const cc = countedCycle(4);
-  let ccBytes = 0;
-  for (let i = 0; i < cc.length; i++) ccBytes += cc[i].length;
-  const lc = linesCycle(45);
-  let lcBytes = 0;
-  for (let i = 0; i < lc.length; i++) lcBytes += lc[i].length;
-  const ccRounds = Math.ceil((countedKB * 1024) / ccBytes);
-  const lcRounds = Math.ceil((linesKB * 1024) / lcBytes);
+/** What a benchmark drives: counted reads started and stopped, URC handlers counted. */
+interface Driver {
+  serial: NullSerial;
+  st: { data: number; frames: number; urcs: number; stop: boolean };
+  startCounted(): void;
+  startLines(): void;
+}
 
-  const serial = new NullSerial();
-  const e = connect(serial, { rxBufferSize: rxBufferSize, syncOnStart: false, timeout: 600000 });
-  const cr = new CountedRun(e);
-  let urcs = 0;
-  const onUrc = function () {
-    urcs++;
-  };
-  e.urc('+CMTI:', onUrc);
-  e.urc('RING', onUrc);
-  e.send(cr.cmd, cr.next);
-  // warm up (and settle memory): one round of each
-  for (let i = 0; i < cc.length; i++) e.rx(cc[i]);
-  for (let i = 0; i < lc.length; i++) e.rx(lc[i]);
-  cr.bytes = 0;
-  urcs = 0;
-  // every variable of the timed part exists before the first reading, so the readings differ only by what
-  // the engine keeps
-  // floats from the start: with "= 0" the readings differed by 3 JsVars whatever the amount fed (measured)
+function workload(now: () => number, minSeconds: number, cycle: string[], d: Driver, delivered: () => number): Workload {
+  const feed = d.serial.fn;
+  let bytes = 0;
+  for (let i = 0; i < cycle.length; i++) bytes += cycle[i].length;
+  // warm up (and settle memory) with one cycle; every variable of the timed part exists before the first reading,
+  // so the readings differ only by what the engine keeps (floats from the start: "= 0" cost 3 JsVars, measured)
+  for (let i = 0; i < cycle.length; i++) feed(cycle[i]);
+  d.st.data = d.st.frames = d.st.urcs = 0;
   let t0 = 0.5;
-  let countedSeconds = 0.5;
-  let linesSeconds = 0.5;
-  let r = 0;
+  let t = 0.5;
+  let rounds = 0;
   let i = 0;
-  const n = cc.length;
-  const m = lc.length;
+  const n = cycle.length;
   let memAfter: number | null = 0;
   mem(); // a settling read (garbage collection), then the one that counts
   const memBefore = mem();
-
   t0 = now();
-  for (r = 0; r < ccRounds; r++) for (i = 0; i < n; i++) e.rx(cc[i]);
-  countedSeconds = now() - t0;
-
-  t0 = now();
-  for (r = 0; r < lcRounds; r++) for (i = 0; i < m; i++) e.rx(lc[i]);
-  linesSeconds = now() - t0;
-
+  do {
+    for (i = 0; i < n; i++) feed(cycle[i]);
+    rounds++;
+    t = now() - t0;
+  } while (t < minSeconds);
   memAfter = mem();
-  const countedData = cr.bytes;
-  e.close();
-  return {
-    countedBytes: ccRounds * ccBytes,
-    countedSeconds: countedSeconds,
-    linesBytes: lcRounds * lcBytes,
-    linesSeconds: linesSeconds,
-    countedData: countedData,
-    urcs: urcs,
-    memBefore: memBefore,
-    memAfter: memAfter,
+  return { bytes: rounds * bytes, rounds: rounds, seconds: t, delivered: delivered(), frames: d.st.frames, memBefore: memBefore, memAfter: memAfter };
+}
+
+function run(now: () => number, minSeconds: number, d: Driver): BenchFigures {
+  const cc = countedCycle(CYCLE_FRAMES);
+  const lc = linesCycle(CYCLE_LINES);
+  d.startCounted();
+  const counted = workload(now, minSeconds, cc, d, function () {
+    return d.st.data;
+  });
+  // one more cycle, untimed, whose last OK ends the reads: the lines run with no command in flight
+  d.st.stop = true;
+  for (let i = 0; i < cc.length; i++) d.serial.fn(cc[i]);
+  d.startLines();
+  const lines = workload(now, minSeconds, lc, d, function () {
+    return d.st.urcs;
+  });
+  return { counted: counted, lines: lines, cycleData: CYCLE_FRAMES * FRAME_DATA, cycleFrames: CYCLE_FRAMES, cycleUrcs: CYCLE_LINES };
+}
+
+/** This project's engine: `at` is the s9at module (src/at/engine.ts). */
+export function runOurs(now: () => number, minSeconds: number, at: { connect: (s: SerialLike, o: any) => Engine }, rxBufferSize: number): BenchFigures {
+  const serial = new NullSerial();
+  const e = at.connect(serial, { rxBufferSize: rxBufferSize, syncOnStart: false, timeout: 600000 });
+  const st = { data: 0, frames: 0, urcs: 0, stop: false };
+  const cmd = {
+    line: 'AT+POP3READ=1460',
+    counted: ['+POP3READ: 1,', '+POP3READ: 2,'],
+    onData: function (c: string) {
+      st.data += c.length;
+    },
   };
+  const next = function (err: any): void {
+    if (err) throw err;
+    st.frames++;
+    if (!st.stop) e.send(cmd, next);
+  };
+  const onUrc = function () {
+    st.urcs++;
+  };
+  const f = run(now, minSeconds, {
+    serial: serial,
+    st: st,
+    startCounted: function () {
+      e.send(cmd, next);
+    },
+    startLines: function () {
+      e.urc('+CMTI:', onUrc);
+      e.urc('RING', onUrc);
+    },
+  });
+  e.close();
+  return f;
+}
+
+/**
+ * The anchor, Espruino's modules/AT.js (exports.connect(serial) -> cmd, register, registerLine, getData), used the
+ * way its drivers read counted data: a handler on the header line takes what of the data has arrived and asks
+ * getData for the rest.
+ */
+export function runAnchor(now: () => number, minSeconds: number, AT: { connect: (s: any) => any }): BenchFigures {
+  const serial = new NullSerial();
+  const at = AT.connect(serial);
+  const st = { data: 0, frames: 0, urcs: 0, stop: false };
+  const onData = function (c: string) {
+    st.data += c.length;
+  };
+  const header = function (l: string): string {
+    const e = l.indexOf('\r\n');
+    if (e < 0) return l; // the header line is not complete yet
+    const k = +l.substring(l.indexOf(',') + 1, e);
+    const rest = l.substr(e + 2);
+    if (rest.length >= k) {
+      onData(rest.substr(0, k));
+      return rest.substr(k);
+    }
+    if (rest.length) onData(rest);
+    at.getData(k - rest.length, onData);
+    return '';
+  };
+  const read = 'AT+POP3READ=1460\r';
+  const answer = function (l?: string): any {
+    if (l === undefined) throw new Error('AT.js: AT+POP3READ timed out');
+    if (l != 'OK') return answer;
+    st.frames++;
+    if (!st.stop) at.cmd(read, 600000, answer);
+  };
+  const onUrc = function () {
+    st.urcs++;
+  };
+  return run(now, minSeconds, {
+    serial: serial,
+    st: st,
+    startCounted: function () {
+      at.register('+POP3READ:', header);
+      at.cmd(read, 600000, answer);
+    },
+    startLines: function () {
+      at.unregister('+POP3READ:');
+      at.registerLine('+CMTI:', onUrc);
+      at.registerLine('RING', onUrc);
+    },
+  });
 }

@@ -1,18 +1,33 @@
 // `npm run bench` part for the AT engine:
 //  - the engine's size: bytes of s9at, and on the interpreter (ESPRUINO) the JsVars its require() from Storage
 //    costs (code stays in flash) and the JsVars one connect() costs (the goals: 7 KB, 50, 200);
-//  - receive throughput on ~100 KB of POP3READ frames and ~60 KB of URC lines, fed in 64-byte chunks, in Node (the
-//    sources) and on the interpreter (the same module code with this benchmark as a second module). There the
-//    modules are evaluated from RAM (Modules.addCached): the Linux port keeps Storage in a file and reads code
-//    that stays in "flash" through file reads, about 10x slower than from RAM (measured), where a board's flash is
-//    memory-mapped. Absolute speeds depend on the build and machine; issue 12 compares against an anchor.
+//  - receive throughput (engine-board.ts: counted POP3READ frames, URC lines; at least a second each) in Node (the
+//    sources) and on the interpreter (the module as Storage holds it, with the benchmark as a second module);
+//  - with `--anchor <AT.js>`, the same streams through Espruino's own modules/AT.js, minified and pretokenised as
+//    this project's modules are, in fresh interpreter processes taking turns (ours then anchor, then the other way
+//    round; five turns): the medians of the rates and of the turns' ratios. Only a same-run ratio means something:
+//    absolute speeds depend on build and machine.
+// On the interpreter the modules are evaluated from RAM (Modules.addCached): the Linux port keeps Storage in a file
+// and reads code that stays in "flash" through file reads, about 10x slower than from RAM (measured), where a
+// board's flash is memory-mapped.
 import '../host/espruino-node';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as esbuild from 'esbuild';
 import { buildModules } from '../host/build';
-import { runOnInterpreter, writeStorage } from '../host/interpreter';
-import { runBench, type BenchFigures } from './engine-board';
+import { pretokenise } from '../host/pretokenise';
+import { espruinoBinary, runOnInterpreter, writeStorage } from '../host/interpreter';
+import * as engine from '../src/at/engine';
+import { runOurs, runAnchor, type BenchFigures, type Workload } from './engine-board';
+
+export interface InterpreterInfo {
+  version: string;
+  commit: string;
+  jsVars: number;
+  /** the C compiler's flags as the binary's debug information records them (null when it has none) */
+  buildFlags: string | null;
+}
 
 export interface EngineBench {
   engineBytes: number;
@@ -23,80 +38,180 @@ export interface EngineBench {
   /** JsVars: require("s9at") from Storage, and one connect() */
   engineJsVarsLoaded: number | null;
   engineJsVarsInstance: number | null;
-  jsVarsBefore: number | null;
-  jsVarsAfter: number | null;
+  /** process.memory().usage before and after each timed workload (ours, on the interpreter) */
+  jsVarsCountedBefore: number | null;
+  jsVarsCountedAfter: number | null;
+  jsVarsLinesBefore: number | null;
+  jsVarsLinesAfter: number | null;
+  interpreter: InterpreterInfo | null;
+  anchor: string | null;
+  rxCountedBytesPerSecAnchor: number | null;
+  rxLinesBytesPerSecAnchor: number | null;
+  rxCountedRatioVsAnchor: number | null;
+  rxLinesRatioVsAnchor: number | null;
   espruinoError?: string;
 }
 
 const RX = 2048; // boards/linux.ts rxBufferSize, for the speed figures
 const RX_BOARD = 640; // the other boards' rxBufferSize, for the instance's JsVars
+const MIN_SECONDS = 1;
+const TURNS = 5;
 
 function nodeNow(): number {
   return Number(process.hrtime.bigint()) / 1e9;
 }
 
+const b64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64');
+
 // the variables exist before the first reading, so the differences are only what require() and connect() keep
-const driver = (s9at: string, s9bench: string): string =>
+const sizeDriver =
   'var at, e, m0, m1, m2, ser = {on: function () {}, write: function () {}};\n' +
   'm0 = process.memory().usage; at = require("s9at"); m1 = process.memory().usage;\n' +
   'e = at.connect(ser, {rxBufferSize: ' + RX_BOARD + ', syncOnStart: false}); m2 = process.memory().usage;\n' +
   'e.close(); e = at = undefined; Modules.removeCached("s9at");\n' +
-  'report({loaded: m1 - m0, instance: m2 - m1});\n' +
-  'Modules.addCached("s9at", atob("' + Buffer.from(s9at, 'latin1').toString('base64') + '"));\n' +
-  'Modules.addCached("s9bench", atob("' + Buffer.from(s9bench, 'latin1').toString('base64') + '"));\n' +
-  'report({bench: require("s9bench").runBench(getTime, 100, 60, ' + RX + ')});\n' +
-  'finish();\n';
+  'report({loaded: m1 - m0, instance: m2 - m1});\n';
 
-async function espruinoFigures(bin: string, s9at: string, s9bench: string): Promise<{ loaded: number; instance: number; bench: BenchFigures }> {
+const infoDriver = 'report({info: {version: process.env.VERSION, commit: process.env.GIT_COMMIT, jsVars: process.memory().total}});\n';
+
+function oursDriver(s9at: string, s9bench: string): string {
+  return (
+    'Modules.addCached("s9at", atob("' + b64(s9at) + '"));\n' +
+    'Modules.addCached("s9bench", atob("' + b64(s9bench) + '"));\n' +
+    'report({bench: require("s9bench").runOurs(getTime, ' + MIN_SECONDS + ', require("s9at"), ' + RX + ')});\n'
+  );
+}
+
+function anchorDriver(anchor: string, s9bench: string): string {
+  return (
+    'Modules.addCached("AT", atob("' + b64(anchor) + '"));\n' +
+    'Modules.addCached("s9bench", atob("' + b64(s9bench) + '"));\n' +
+    'report({bench: require("s9bench").runAnchor(getTime, ' + MIN_SECONDS + ', require("AT"))});\n'
+  );
+}
+
+/** The compiler flags the binary's DWARF producer string records, e.g. "GNU C99 12.2.0 ... -Os ...". */
+export function buildFlags(bin: string): string | null {
+  const m = /GNU C(?:99|11|17|89)? [0-9.]+ ([ -~]*)/.exec(readFileSync(bin).toString('latin1'));
+  return m ? m[1].trim() : null;
+}
+
+async function interpreterRun(bin: string, code: string, storage?: Record<string, string>): Promise<any> {
   const cwd = mkdtempSync(join(tmpdir(), 'bench-engine-'));
   try {
-    writeStorage(bin, cwd, { s9at, s9bench });
+    if (storage) writeStorage(bin, cwd, storage);
     const out: any = {};
-    await runOnInterpreter(bin, driver(s9at, s9bench), (r) => Object.assign(out, r), 600000, cwd);
-    if (!out.bench) throw new Error('the benchmark reported nothing');
+    await runOnInterpreter(bin, code + 'finish();\n', (r) => Object.assign(out, r), 600000, cwd);
     return out;
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
 }
 
-export async function benchEngine(log: (s: string) => void): Promise<EngineBench> {
+/** Throws when an engine delivered other than what the streams carried. */
+function checkDelivered(who: string, f: BenchFigures): void {
+  const c = f.counted;
+  if (c.delivered !== c.rounds * f.cycleData || c.frames !== c.rounds * f.cycleFrames) throw new Error(`${who}: the counted workload delivered ${c.delivered} data bytes in ${c.frames} frames, not ${c.rounds * f.cycleData} in ${c.rounds * f.cycleFrames}`);
+  if (f.lines.delivered !== f.lines.rounds * f.cycleUrcs) throw new Error(`${who}: the lines workload delivered ${f.lines.delivered} URCs, not ${f.lines.rounds * f.cycleUrcs}`);
+}
+
+const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = (w: Workload): number => w.bytes / w.seconds;
+
+/** Minified and pretokenised like this project's modules, so both are read by the interpreter the same way. */
+export async function prepareAnchor(path: string): Promise<string> {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new Error(`--anchor ${path}: no such file (Espruino's modules/AT.js)`);
+  const src = readFileSync(path, 'utf8');
+  if (!/exports\.connect\s*=/.test(src)) throw new Error(`--anchor ${path}: not an AT.js module (no exports.connect)`);
+  const min = await esbuild.transform(src, { minify: true, target: 'es2015', legalComments: 'none' });
+  return pretokenise(min.code);
+}
+
+export async function benchEngine(log: (s: string) => void, anchorPath?: string): Promise<EngineBench> {
   const built = await buildModules({ s9at: 'src/at/engine.ts', s9bench: 'bench/engine-board.ts' });
   if (built.problems.length) throw new Error(built.problems.join('\n'));
-  runBench(nodeNow, 100, 60, RX); // warm up the JIT
-  const n = runBench(nodeNow, 100, 60, RX);
+  const anchor = anchorPath ? await prepareAnchor(anchorPath) : null;
+  runOurs(nodeNow, 0.2, engine, RX); // warm up the JIT
+  const n = runOurs(nodeNow, MIN_SECONDS, engine, RX);
+  checkDelivered('engine/node', n);
   const out: EngineBench = {
     engineBytes: Buffer.byteLength(built.code.s9at, 'latin1'),
-    rxCountedBytesPerSecNode: Math.round(n.countedBytes / n.countedSeconds),
-    rxLinesBytesPerSecNode: Math.round(n.linesBytes / n.linesSeconds),
+    rxCountedBytesPerSecNode: Math.round(rate(n.counted)),
+    rxLinesBytesPerSecNode: Math.round(rate(n.lines)),
     rxCountedBytesPerSecEspruino: null,
     rxLinesBytesPerSecEspruino: null,
     engineJsVarsLoaded: null,
     engineJsVarsInstance: null,
-    jsVarsBefore: null,
-    jsVarsAfter: null,
+    jsVarsCountedBefore: null,
+    jsVarsCountedAfter: null,
+    jsVarsLinesBefore: null,
+    jsVarsLinesAfter: null,
+    interpreter: null,
+    anchor: anchorPath || null,
+    rxCountedBytesPerSecAnchor: null,
+    rxLinesBytesPerSecAnchor: null,
+    rxCountedRatioVsAnchor: null,
+    rxLinesRatioVsAnchor: null,
   };
   log(`engine: s9at ${out.engineBytes} bytes (goal 7168)`);
-  log(`engine/node: counted ${(out.rxCountedBytesPerSecNode / 1e6).toFixed(1)} MB/s (${n.countedBytes} B), lines ${(out.rxLinesBytesPerSecNode / 1e3).toFixed(0)} KB/s (${n.linesBytes} B, ${n.urcs} URCs)`);
-  const bin = process.env.ESPRUINO;
+  log(`engine/node: counted ${(out.rxCountedBytesPerSecNode / 1e6).toFixed(1)} MB/s (${n.counted.bytes} B), lines ${(out.rxLinesBytesPerSecNode / 1e3).toFixed(0)} KB/s (${n.lines.bytes} B)`);
+  const bin = espruinoBinary();
   if (!bin) {
+    if (anchor) throw new Error('--anchor needs ESPRUINO: the anchor is measured on the interpreter');
     log('engine/espruino: skipped (set ESPRUINO to the interpreter, e.g. a Linux port built with make BOARD=LINUX)');
     return out;
   }
   try {
-    const f = await espruinoFigures(bin, built.code.s9at, built.code.s9bench);
-    const b = f.bench;
-    out.rxCountedBytesPerSecEspruino = Math.round(b.countedBytes / b.countedSeconds);
-    out.rxLinesBytesPerSecEspruino = Math.round(b.linesBytes / b.linesSeconds);
-    out.engineJsVarsLoaded = f.loaded;
-    out.engineJsVarsInstance = f.instance;
-    out.jsVarsBefore = b.memBefore;
-    out.jsVarsAfter = b.memAfter;
-    log(`engine/espruino: require("s9at") ${f.loaded} JsVars (goal 50), connect() with a ${RX_BOARD}-byte receive buffer ${f.instance} JsVars (goal 200)`);
+    const info = (await interpreterRun(bin, infoDriver)).info;
+    out.interpreter = { version: info.version, commit: info.commit, jsVars: info.jsVars, buildFlags: buildFlags(bin) };
+    const flags = out.interpreter.buildFlags ? (out.interpreter.buildFlags.match(/-O\w*/g) || ['no -O flag']).join(' ') : 'build flags unknown (no debug information)';
+    log(`engine/espruino: interpreter ${info.version} (${info.commit}), ${flags}, ${info.jsVars} JsVars`);
+    const size = await interpreterRun(bin, sizeDriver, { s9at: built.code.s9at });
+    out.engineJsVarsLoaded = size.loaded;
+    out.engineJsVarsInstance = size.instance;
+    log(`engine/espruino: require("s9at") ${size.loaded} JsVars (goal 50), connect() with a ${RX_BOARD}-byte receive buffer ${size.instance} JsVars (goal 200)`);
+    const ours: BenchFigures[] = [];
+    const anchors: BenchFigures[] = [];
+    // turns: ours then the anchor, then the other way round, so a machine that speeds up or slows down during the
+    // run favours neither; each ratio is taken within a turn, and the median of the turns is reported
+    const runOurs = async (): Promise<void> => {
+      const o = (await interpreterRun(bin, oursDriver(built.code.s9at, built.code.s9bench))).bench as BenchFigures;
+      if (!o) throw new Error('the benchmark reported nothing');
+      checkDelivered('engine/espruino', o);
+      ours.push(o);
+    };
+    const runAnchor = async (): Promise<void> => {
+      const a = (await interpreterRun(bin, anchorDriver(anchor!, built.code.s9bench))).bench as BenchFigures;
+      if (!a) throw new Error('the anchor benchmark reported nothing');
+      checkDelivered('anchor', a);
+      anchors.push(a);
+    };
+    for (let t = 0; t < (anchor ? TURNS : 1); t++) {
+      if (!anchor) await runOurs();
+      else if (t % 2) await runAnchor(), await runOurs();
+      else await runOurs(), await runAnchor();
+    }
+    out.rxCountedBytesPerSecEspruino = Math.round(median(ours.map((f) => rate(f.counted))));
+    out.rxLinesBytesPerSecEspruino = Math.round(median(ours.map((f) => rate(f.lines))));
+    const last = ours[ours.length - 1];
+    out.jsVarsCountedBefore = last.counted.memBefore;
+    out.jsVarsCountedAfter = last.counted.memAfter;
+    out.jsVarsLinesBefore = last.lines.memBefore;
+    out.jsVarsLinesAfter = last.lines.memAfter;
     log(
-      `engine/espruino: counted ${(out.rxCountedBytesPerSecEspruino / 1e6).toFixed(2)} MB/s, lines ${(out.rxLinesBytesPerSecEspruino / 1e3).toFixed(0)} KB/s, ` +
-        `JsVars before ${b.memBefore} after ${b.memAfter}; data ${b.countedData} B, URCs ${b.urcs}`,
+      `engine/espruino: counted ${(out.rxCountedBytesPerSecEspruino / 1e6).toFixed(2)} MB/s (${last.counted.bytes} B), lines ${(out.rxLinesBytesPerSecEspruino / 1e3).toFixed(0)} KB/s (${last.lines.bytes} B)` +
+        (anchor ? ` (medians of ${TURNS})` : '') +
+        `; JsVars before/after: counted ${last.counted.memBefore}/${last.counted.memAfter}, lines ${last.lines.memBefore}/${last.lines.memAfter}`,
     );
+    if (anchor) {
+      out.rxCountedBytesPerSecAnchor = Math.round(median(anchors.map((f) => rate(f.counted))));
+      out.rxLinesBytesPerSecAnchor = Math.round(median(anchors.map((f) => rate(f.lines))));
+      out.rxCountedRatioVsAnchor = +median(ours.map((f, i) => rate(f.counted) / rate(anchors[i].counted))).toFixed(2);
+      out.rxLinesRatioVsAnchor = +median(ours.map((f, i) => rate(f.lines) / rate(anchors[i].lines))).toFixed(2);
+      log(
+        `engine/anchor: AT.js counted ${(out.rxCountedBytesPerSecAnchor / 1e6).toFixed(2)} MB/s, lines ${(out.rxLinesBytesPerSecAnchor / 1e3).toFixed(0)} KB/s (medians of ${TURNS}); ` +
+          `ours vs AT.js (median of the turns' ratios): counted ${out.rxCountedRatioVsAnchor}x, lines ${out.rxLinesRatioVsAnchor}x (goal 1.5)`,
+      );
+    }
   } catch (e: any) {
     out.espruinoError = String(e.message || e);
     log('engine/espruino: FAILED ' + out.espruinoError);

@@ -1,0 +1,114 @@
+// The receive benchmark's own checks: its streams go through the engine whole (what it counts is what was fed),
+// an anchor that is not an AT.js module is refused with one clear error, and the build flags are read from a
+// binary's debug information.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '../../host/espruino-node';
+import * as engine from '../../src/at/engine';
+import { runOurs, runAnchor, countedCycle, linesCycle } from '../../bench/engine-board';
+import { prepareAnchor, buildFlags } from '../../bench/engine';
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+
+test('the streams: 64-byte chunks, counted frames with OK and a URC inside the data, URC lines', () => {
+  const c = countedCycle(4);
+  assert.ok(c.every((x) => x.length <= 64));
+  const all = c.join('');
+  assert.is(all.split('\r\n+POP3READ: 1,1460\r\n').length - 1, 4);
+  assert.ok(all.includes('\r\nOK\r\n+SMTPSEND: 1\r\n'), 'a final and a URC inside the data');
+  assert.is(linesCycle(45).join('').split('\r\nRING\r\n').length - 1, 15);
+});
+
+test('runOurs: every data byte and every URC of what was fed is delivered, memory readings taken', () => {
+  const f = runOurs(now, 0.05, engine, 640);
+  assert.ok(f.counted.rounds >= 1 && f.lines.rounds >= 1);
+  assert.is(f.counted.delivered, f.counted.rounds * f.cycleData);
+  assert.is(f.counted.frames, f.counted.rounds * f.cycleFrames);
+  assert.is(f.lines.delivered, f.lines.rounds * f.cycleUrcs);
+  assert.ok(f.counted.seconds >= 0.05 && f.lines.seconds >= 0.05);
+});
+
+test('runAnchor drives an AT.js-shaped module (register, getData, cmd, registerLine) over the same streams', () => {
+  // a minimal module with AT.js's interface, enough to show the driver's use of it
+  const AT = {
+    connect(ser: any) {
+      let line = '';
+      let want = 0;
+      let dataCb: any = null;
+      let lineCb: any = null;
+      const handlers: any = {};
+      const lineHandlers: any = {};
+      ser.on('data', function cb(d: string): void {
+        if (want) {
+          const k = Math.min(want, d.length);
+          want -= k;
+          dataCb(d.substr(0, k));
+          d = d.substr(k);
+        }
+        line += d;
+        for (;;) {
+          const h = Object.keys(handlers).find((k) => line.startsWith(k));
+          if (h) {
+            const before = line;
+            line = handlers[h](line);
+            if (line === before) return;
+            if (want && line) return cb('');
+            continue;
+          }
+          const i = line.indexOf('\r\n');
+          if (i < 0) return;
+          const l = line.slice(0, i);
+          line = line.slice(i + 2);
+          if (!l) continue;
+          const lh = Object.keys(lineHandlers).find((k) => l.startsWith(k));
+          if (lh) lineHandlers[lh](l);
+          else if (lineCb) {
+            const n = lineCb(l);
+            if (!n) lineCb = null;
+          }
+        }
+      });
+      return {
+        cmd: (_c: string, _t: number, cb: any) => (lineCb = cb),
+        register: (k: string, f: any) => (handlers[k] = f),
+        unregister: (k: string) => delete handlers[k],
+        registerLine: (k: string, f: any) => (lineHandlers[k] = f),
+        getData: (n: number, cb: any) => ((want = n), (dataCb = cb)),
+      };
+    },
+  };
+  const f = runAnchor(now, 0.05, AT);
+  assert.is(f.counted.delivered, f.counted.rounds * f.cycleData);
+  assert.is(f.lines.delivered, f.lines.rounds * f.cycleUrcs);
+});
+
+test('--anchor refuses a missing file and a file that is not an AT.js module, with one clear line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anchor-'));
+  try {
+    const why = (p: string): Promise<string> => prepareAnchor(p).then(() => 'accepted', (e) => String(e.message));
+    assert.match(await why(join(dir, 'nope.js')), /no such file/);
+    writeFileSync(join(dir, 'x.js'), 'var a = 1;');
+    assert.match(await why(join(dir, 'x.js')), /not an AT.js module/);
+    writeFileSync(join(dir, 'AT.js'), 'exports.connect = function (ser) { return {}; };');
+    assert.ok((await prepareAnchor(join(dir, 'AT.js'))).length > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('build flags come from the binary\'s DWARF producer string, or null', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flags-'));
+  try {
+    writeFileSync(join(dir, 'a'), Buffer.concat([Buffer.from([0x7f, 0x45]), Buffer.from('GNU C99 12.2.0 -mtune=generic -g -Os -std=gnu99\0rest')]));
+    assert.is(buildFlags(join(dir, 'a')), '-mtune=generic -g -Os -std=gnu99');
+    writeFileSync(join(dir, 'b'), 'no producer here');
+    assert.is(buildFlags(join(dir, 'b')), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
