@@ -3,21 +3,24 @@
 // module costs almost nothing loaded and one engine a fixed amount (see README, "Memory habits").
 //
 // RECEIVE PATH (speed matters: a board is tens of times slower than a PC while 115200 baud brings a byte every
-// 87 us, so there is no JS loop per received byte)
-//  - Serial 'data' events carry binary strings. A chunk is searched with String.indexOf('\r\n') (native); complete
-//    lines are cut with substring. Only the unfinished tail of a chunk (a partial line or a prompt) is copied into
-//    the receive buffer: a fixed Uint8Array of rxBufferSize bytes, allocated once. The next chunk's CR LF joins
-//    buffer + chunk head into one line. A line (with its CR) longer than the buffer is an overflow (E_OVERFLOW for
-//    the command in flight, the whole line dropped), never a cut line, whether it came in one chunk or in many.
+// 87 us, so there is no JS loop per received byte; how the interpreter spends its time is told in connect())
+//  - Serial 'data' events carry binary strings. The listener passes a chunk that is all counted data (after e.g.
+//    "+POP3READ: 1,1460") to the command's onData as it is: one compare and one call, no copy. Data is never scanned,
+//    so it may hold any bytes ("OK", "ERROR", "+SMTPSEND: 1", "\r\n.\r\n", 0x00-0xFF), and is never kept.
+//  - The answer of the command in flight is read line by line with String.indexOf('\r\n') (native), from an offset
+//    into the chunk (a large chunk's rest is never copied); complete lines are cut with substring, counted data that
+//    follows a header is passed on from the same chunk. With no command in flight (URCs, often several at once) a
+//    chunk's lines come from one String.split.
+//  - The unfinished end of a chunk (a partial line or a prompt) is kept as the tail, at most rxBufferSize bytes,
+//    and joined with the next chunk. A line (with its CR) longer than rxBufferSize is an overflow (E_OVERFLOW for the
+//    command in flight, the whole line dropped), never a cut line, whether it came in one chunk or in many.
 //  - Espruino 2v29's String.indexOf also reports a match of only the needle's start at the very end of the string
 //    ("ab\r".indexOf("\r\n") is 2): a CR as a chunk's last byte is therefore never taken for a CR LF.
-//  - Counted data (after e.g. "+POP3READ: 1,1460") goes to the command's onData as it arrives: a chunk that is all
-//    data is passed on as it is (no copy: two compares and one call). Data never enters the receive buffer, so it may
-//    be any size and hold any bytes ("OK", "ERROR", "+SMTPSEND: 1", "\r\n.\r\n", 0x00-0xFF).
 //  - Lines are CR LF framed; empty lines are ignored. With echo on, the echo "AT...\r" + "\r\n" is a line equal to
 //    the command line plus CR: recognised and ignored.
 //
-// WHAT A LINE MEANS, in this order (first match wins):
+// WHAT A LINE MEANS (first match wins; the steps' lines are unlike each other, so the code tries the likeliest
+// first: OK, then a header):
 //  1. the echo of the command in flight                                   -> ignored
 //  2. its prompt as a whole line (SIM800 "DOWNLOAD")                      -> payload written
 //  3. a header of its counted data (Command.counted)                      -> the next n bytes are data
@@ -27,11 +30,11 @@
 //  7. a reset line (RDY, +CFUN: 1, NORMAL / UNDER-VOLTAGE / OVER-VOLTAGE POWER DOWN) -> everything in flight or
 //     queued fails with E_RESET, resync before the next command (a +CFUN: 1 within 3 s of an RDY is the same
 //     restart: ignored); then, like any line:
-//  8. URC handlers filed under the line's first word (its text up to the first space: a handler's prefix must hold
-//     that whole word, e.g. "+CMTI:"), matched by prefix                  -> called
+//  8. URC handlers filed under the line's first four characters, matched by prefix (a prefix shorter than four
+//     characters matches only the whole line)                           -> called
 //  9. anything else: collected by a command with prefix '' (or none, before its OK), else given to onLine.
 //  So URC handlers never swallow a final: "+SMTPSEND: 1" is the final of AT+SMTPSEND when it declares it, and a URC
-//  otherwise. A prompt that ends no line ("\r\n> ") is seen in the buffered tail.
+//  otherwise. A prompt that ends no line ("\r\n> ") is seen at the end of the tail.
 //
 // COMMANDS end in exactly one callback (err, cmd): the command object comes back with its answer in lines, final,
 // counts, data and written. Timeouts: Command.timeout until OK, finalTimeout for the wait after OK. After a timeout,
@@ -83,7 +86,7 @@ export interface Command {
 export type Callback = (err: MailError | null, cmd?: Command) => void;
 
 export interface EngineOptions {
-  /** receive buffer in bytes: the longest line (with its CR) that can arrive (the board's rxBufferSize) */
+  /** the longest line (with its CR) that can arrive, and the most of an unfinished line kept (the board's rxBufferSize) */
   rxBufferSize?: number;
   /** default command timeout and wait for a final after OK, ms */
   timeout?: number;
@@ -105,9 +108,11 @@ export interface EngineOptions {
 
 export interface Engine {
   send(cmd: Command, cb: Callback): void;
-  /** fn(line) for every unsolicited line starting with `prefix` (which holds the line's whole first word) */
-  urc(prefix: string, fn: (line: string) => void): void;
-  off(prefix: string, fn: (line: string) => void): void;
+  /**
+   * fn(line) for every unsolicited line starting with `prefix`; with remove, no longer. Handlers are filed under
+   * their first four characters: a prefix shorter than that matches only a line that is exactly it.
+   */
+  urc(prefix: string, fn: (line: string) => void, remove?: boolean): void;
   /** probe until OK, echo off, verbose errors; queued commands wait; cb after an "AT" queued behind the resync */
   resync(cb?: (err: MailError | null) => void): void;
   /** the board lost UART bytes (E.errorFlag FIFO_FULL/UART_OVERFLOW): the frame being read is void */
@@ -123,92 +128,140 @@ export interface Engine {
   onDone?: (cmd: Command) => void;
 }
 
-// phases of the command on the wire
-const SENT = 1;
-const PROMPT = 2;
-const AFTER_OK = 3;
+// phases of the command on the wire (a const enum: the numbers are written in place)
+const enum Ph {
+  SENT = 1,
+  PROMPT = 2,
+  AFTER_OK = 3,
+}
 
 export function connect(serial: SerialLike, options?: EngineOptions): Engine {
-  const o: EngineOptions = options || {};
-  const buf = new Uint8Array(o.rxBufferSize || 640);
-  let n = 0; // bytes of an unfinished line in buf
-  let skip = false; // dropping the rest of a line that overflowed
+  // WHAT A CALL COSTS on Espruino (measured on the interpreter, see README "Receive speed"): the interpreter reads
+  // (lexes) the code it runs and also all code it passes over: a false if's block, the rest of a function after a
+  // return, the untaken side of ?:, && and ||, the latter parsed in full. A variable is found by walking the
+  // closure's variables in the order they were made; a property an object lacks is looked for in Object.prototype
+  // too. So: the receive path's state comes first; the functions a chunk or a line runs through hold only their
+  // usual case, rare ones are in functions of their own; conditions skip blocks, not long expressions.
   let cnt = 0; // counted bytes still to come, for cur
-  let last = 0; // when counted data (or its header) last came; 0 while no gap check is due
-  let boot = -9e9; // when the last RDY came
+  let sink: any = null; // where they go: cur's onData, or null to keep them in cur.data
   let cur: any = null; // the command on the wire
-  let timer: any = null; // (never undefined: Espruino's clearTimeout(undefined) throws)
-  const queue: any[] = [];
+  let tail = ''; // the unfinished line (or prompt) at the end of the last chunk
+  let state = options && options.syncOnStart === false ? 0 : 1; // 0 in step, 1 needs a resync, 2 resynchronising, 3 closed
+  let skip = false; // dropping the rest of a line that overflowed
   const urcs: any = {};
-  let state = o.syncOnStart === false ? 0 : 1; // 0 in step, 1 needs a resync, 2 resynchronising, 3 closed
-  let probes = 0;
 
-  function rx(d?: string): void {
-    if (state == 3) return;
-    if (d == null) {
-      // (rx's own timer, without data: the gap check; counted data silent for dataGap is lost)
-      const w = last + (o.dataGap || 1500) - Date.now();
-      if (cnt && w > 0) return void setTimeout(rx, w);
-      cnt = last = 0;
-      return;
+  // The serial 'data' listener: a chunk that is all counted data (most chunks of a POP3READ are) is passed on as it
+  // is; more() does the rest.
+  function rx(d: string): void {
+    const k = d.length;
+    if (k <= cnt && k) {
+      cnt -= k;
+      if (sink) return sink(d);
+      return void (cur.data += d);
     }
-    const len = d.length;
-    let pos = 0;
+    cnt || cur ? more(d, 0, k) : lines(d);
+  }
+
+  /**
+   * The answer of the command in flight, from d[p] (k = d's length): few lines, and counted data may follow any of
+   * them, so line by line, reading d where it lies (a chunk can be large: the rest of it is never copied); odd()
+   * does the rarer cases.
+   */
+  function more(d: string, p: number, k: number): void {
+    let i: number;
+    let l: string;
+    let c: any;
     try {
-      while (pos < len) {
-        if (cnt > 0) {
-          // counted data (most chunks of a POP3READ are all data: passed on as they are)
-          const k = Math.min(cnt, len - pos);
-          const part = pos || k < len ? d.substr(pos, k) : d;
-          cnt -= k;
-          pos += k;
-          last = Date.now();
-          cur.onData ? cur.onData(part) : (cur.data += part);
+      while (p < k) {
+        if (cnt) {
+          // counted data: to its end or the chunk's
+          i = k - p < cnt ? k - p : cnt;
+          l = p || i < k ? d.substr(p, i) : d;
+          cnt -= i;
+          p += i;
+          sink ? sink(l) : (cur.data += l);
           continue;
         }
-        if (skip) {
-          const j = d.indexOf('\n', pos);
-          if (j < 0) return;
-          skip = false;
-          pos = j + 1;
-          continue;
+        if (tail || skip || state == 3 || !cur) return odd(p ? d.substr(p) : d);
+        i = d.indexOf('\r\n', p);
+        if (i < 0 || i == k - 1) break; // (a match at the last byte is Espruino's indexOf quirk, see above)
+        if (i > p) {
+          // (the two lines every command with counted data gets are taken here, the rest by line())
+          if (i - p >= size) overflow(1);
+          else {
+            l = d.substring(p, i);
+            c = cur;
+            if (!c) line(l);
+            else if (l == 'OK' && !c.afterOk) end(c, null, l);
+            else if (c.ph_ == Ph.SENT && c.counted && !l.indexOf(c.counted[0])) header(c, l);
+            else line(l);
+          }
         }
-        if (n && buf[n - 1] == 13 && d.charCodeAt(pos) == 10) {
-          // a CR LF split between two chunks ends the buffered line
-          const b = E.toString(buf.subarray(0, n - 1));
-          n = 0;
-          pos++;
-          if (b) line(b);
-          continue;
-        }
-        let i = d.indexOf('\r\n', pos);
-        if (i == len - 1) i = -1; // Espruino's indexOf quirk, see above
-        if (i < 0) {
-          // no line end in the rest of the chunk: keep it behind what is buffered
-          const t = pos ? d.substr(pos) : d;
-          if (n + t.length > buf.length) return (n = 0), (skip = true), overflow(1);
-          buf.set(t as any, n);
-          n += t.length;
-          const p = cur && cur.ph_ == PROMPT && cur.prompt;
-          if (p && n >= p.length && E.toString(buf.subarray(n - p.length, n)) == p) (n = 0), line(p);
-          return;
-        }
-        // a line (with its CR) longer than the buffer is an overflow, whether it came in one chunk or in many. A
-        // line begun in an earlier chunk is finished in the buffer and made one string there: on Espruino,
-        // E.toString's result may be a flat string, and `flat + more` appends in place to it and fails (2v29).
-        let l: string | null = null;
-        if (n + i - pos < buf.length) {
-          if (!n) l = d.substring(pos, i);
-          else buf.set(d.substring(pos, i) as any, n), (l = E.toString(buf.subarray(0, n + i - pos)));
-        }
-        n = 0;
-        pos = i + 2;
-        if (l === null) overflow(1);
-        else if (l) line(l);
+        p = i + 2;
+      }
+      if (p < k) {
+        if (k - p > size) return (skip = true), overflow(1);
+        tail = p ? d.substr(p) : d;
+        if (cur && cur.ph_ == Ph.PROMPT) odd(null);
       }
     } catch (x) {
       // a callback threw: the rest of this chunk is lost (resync copes), the listener stays; report it outside
-      n = 0;
+      tail = '';
+      setTimeout(function () {
+        throw x;
+      }, 0);
+    }
+  }
+
+  /** The other cases of a chunk: after a partial line, an overflowed line being dropped, a prompt, a closed engine. */
+  function odd(d: string | null): void {
+    if (state == 3) return;
+    if (d == null) {
+      // a prompt that ends no line ends the tail
+      const q = cur.prompt;
+      if (q && tail.substr(tail.length - q.length) == q) (tail = ''), line(q);
+      return;
+    }
+    if (tail) {
+      d = tail + d;
+      tail = '';
+    }
+    if (skip) {
+      const j = d.indexOf('\n');
+      if (j < 0) return;
+      skip = false;
+      d = d.substr(j + 1);
+    }
+    if (d) cur ? more(d, 0, d.length) : lines(d);
+  }
+
+  /**
+   * Lines with no command in flight (URCs, often several; or a chunk longer than the buffer): all of a chunk's in
+   * one native call. (A line with its CR longer than the buffer is an overflow; only a chunk that long can hold one.)
+   */
+  function lines(d: string): void {
+    if (tail) {
+      d = tail + d;
+      tail = '';
+    }
+    if (skip || state == 3) return odd(d);
+    const big = d.length > size;
+    try {
+      const a = d.split('\r\n');
+      const m = a.length - 1;
+      for (let k = 0; k < m; k++) {
+        if (a[k]) big && a[k].length >= size ? overflow(1) : line(a[k]);
+        // a header (its command sent from a handler): the rest of the chunk is data (or begins with it)
+        if (cnt) return rx(a.slice(k + 1).join('\r\n'));
+      }
+      if (a[m]) {
+        if (big && a[m].length > size) return (skip = true), overflow(1);
+        tail = a[m];
+        if (cur && cur.ph_ == Ph.PROMPT) odd(null);
+      }
+    } catch (x) {
+      // a callback threw: the rest of this chunk is lost (resync copes), the listener stays; report it outside
+      tail = '';
       setTimeout(function () {
         throw x;
       }, 0);
@@ -217,92 +270,129 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   function line(l: string): void {
     const c = cur;
-    let t: string;
-    let k: number;
     if (c) {
-      const ph = c.ph_;
-      if (l == c.line || l == c.line + '\r') return; // 1
-      if (ph == PROMPT) {
-        if (l == c.prompt) {
-          // 2
-          c.ph_ = SENT;
-          serial.write(c.payload == null ? '\x1b' : c.payload);
-          if (c.payload != null && c.terminator) serial.write(c.terminator);
-          return;
-        }
-      } else if (ph == SENT && (startsWith(l, c.counted) || startsWith(l, [c.writeOn]))) {
-        c.lines.push(l);
-        t = l.substr(l.lastIndexOf(',') + 1).trim();
-        k = /^\d+$/.test(t) ? +t : -1;
-        if (c.counted) {
-          // 3
-          if (k < 0) return end(c, err('E_PROTOCOL', c.line + ': no byte count in ' + l, { command: c.line }));
-          (c.counts = c.counts || []).push(k);
-          if (!c.onData && c.data == null) c.data = '';
-          cnt = k;
-          if (!last) setTimeout(rx, o.dataGap || 1500);
-          last = Date.now();
-          return;
-        }
-        // 4
-        const p = c.payload;
-        const have = p ? p.length : 0;
-        if (k < 0 || k > have) return end(c, err('E_PROTOCOL', c.line + ': asked for ' + t + ' bytes, ' + have + ' given', { command: c.line }));
-        if (k) {
-          serial.write(k == have ? p : p.subarray ? p.subarray(0, k) : p.substr(0, k));
-          c.written = (c.written || 0) + k;
-        }
-        return;
+      // 1-6, for the command in flight: an OK that ends it here, the rest in other()
+      if (l == 'OK' && !c.afterOk) return end(c, null, l);
+      if (c.ph_ == Ph.SENT && (startsWith(l, c.counted) || (c.writeOn && !l.indexOf(c.writeOn)))) return header(c, l);
+      if (other(c, l)) return;
+    }
+    // 7, 8: the line's first four characters name its handlers; a boot line's too
+    const w = l.substr(0, 4);
+    let claimed = BOOT.indexOf(w) > 0 && restart(l);
+    for (let h = urcs[w]; h; h = h.n) if (!l.indexOf(h.p)) (claimed = true), h.f(l);
+    if (!claimed) {
+      // 9: collected by a command that takes every line (or any, before its OK), else onLine's
+      if (cur && (cur.prefix === '' || (cur.prefix == null && cur.ph_ == Ph.SENT))) cur.lines.push(l);
+      else if (at.onLine) at.onLine(l);
+    }
+  }
+
+  /** 3: a header of counted data; 4: a write-on line. */
+  function header(c: any, l: string): void {
+    const t = l.substr(l.lastIndexOf(',') + 1).trim();
+    const k = t ? +t : -1;
+    c.lines.push(l);
+    if (c.counted && k >= 0 && k % 1 == 0) {
+      (c.counts = c.counts || []).push(k);
+      sink = c.onData || null;
+      if (!sink && c.data == null) c.data = '';
+      cnt = k;
+      seen = -1;
+      if (quiet < 0) {
+        quiet = 0;
+        setTimeout(overflow, (o.dataGap || 1500) / 4, 2);
       }
-      // 5
-      if (l == 'OK') {
-        if (ph == AFTER_OK) return;
-        if (!c.afterOk || c.early_) return end(c, null, c.early_ || l);
-        c.ph_ = AFTER_OK;
+      return;
+    }
+    if (c.counted) return end(c, err('E_PROTOCOL', c.line + ': no byte count in ' + l, { command: c.line }));
+    // 4
+    const p = c.payload;
+    const have = p ? p.length : 0;
+    if (!(k >= 0) || k % 1 || k > have) return end(c, err('E_PROTOCOL', c.line + ': asked for ' + t + ' bytes, ' + have + ' given', { command: c.line }));
+    if (k) {
+      serial.write(k == have ? p : p.subarray ? p.subarray(0, k) : p.substr(0, k));
+      c.written = (c.written || 0) + k;
+    }
+  }
+
+  /**
+   * The rest of steps 1-6: OK before a final, errors, finals, the echo, the prompt, collected lines. (The steps' lines are unlike each other, so the likeliest are tried first.)
+   */
+  function other(c: any, l: string): any {
+    const ph = c.ph_;
+    if (l == 'OK') {
+      // 5, with a final to come: a final that came first ends it now; else the wait for it begins (a second OK
+      // changes nothing)
+      if (c.early_) end(c, null, c.early_);
+      else if (ph != Ph.AFTER_OK) {
+        c.ph_ = Ph.AFTER_OK;
         clearTimeout(timer);
         timer = setTimeout(end, c.finalTimeout || o.finalTimeout || 60000, c, null, 'T');
-        return;
       }
-      if (l == 'ERROR' || /^\+CM[ES] ERROR:/.test(l)) {
-        t = l.substr(11).trim();
-        return end(c, err(l == 'ERROR' ? 'E_ERROR' : 'E_CME', c.line + ': ' + l, { command: c.line, detail: t, result: /^\d+$/.test(t) ? +t : undefined }));
-      }
-      if (startsWith(l, c.finals)) {
-        if (c.afterOk && ph != AFTER_OK) c.early_ = l;
-        else end(c, null, l);
-        return;
-      }
-      // 6
-      if (c.prefix && ph != PROMPT && !l.indexOf(c.prefix)) return void c.lines.push(l);
+      return 1;
     }
-    // 7
+    if (l == 'ERROR' || !l.indexOf('+CME ERROR:') || !l.indexOf('+CMS ERROR:')) {
+      const t = l.substr(11).trim();
+      return end(c, err(l == 'ERROR' ? 'E_ERROR' : 'E_CME', c.line + ': ' + l, { command: c.line, detail: t, result: /^\d+$/.test(t) ? +t : undefined })), 1;
+    }
+    if (startsWith(l, c.finals)) {
+      if (c.afterOk && ph != Ph.AFTER_OK) c.early_ = l;
+      else end(c, null, l);
+      return 1;
+    }
+    // 1
+    if (l == c.line || l == c.line + '\r') return 1;
+    if (ph == Ph.PROMPT) {
+      if (l == c.prompt) {
+        // 2
+        c.ph_ = Ph.SENT;
+        serial.write(c.payload == null ? '\x1b' : c.payload);
+        if (c.payload != null && c.terminator) serial.write(c.terminator);
+        return 1;
+      }
+    }
+    // 6
+    else if (c.prefix && !l.indexOf(c.prefix)) return c.lines.push(l), 1;
+  }
+
+  const o: EngineOptions = options || {};
+  const size = o.rxBufferSize || 640;
+  let seen = 0; // cnt at the gap check's last look (-1: a header came since)
+  let quiet = -1; // looks since cnt last changed (-1: no gap check due)
+  let boot = -9e9; // when the last RDY came
+  let timer: any = null; // (never undefined: Espruino's clearTimeout(undefined) throws)
+  const queue: any[] = [];
+  let probes = 0;
+  let valid: any = null; // the last command line found good
+
+  /** A boot line (RDY, +CFUN: 1, ... POWER DOWN): true when it is one, after failing what it ends. */
+  function restart(l: string): boolean {
     const up = l == 'RDY' || l == '+CFUN: 1';
     // (RDY starts a restart; its +CFUN: 1 comes soon after and must not fail what the resynchronised engine sends next)
     const reset = l == 'RDY' || (up ? Date.now() - boot > 3000 : / POWER DOWN$/.test(l));
     if (l == 'RDY') boot = Date.now();
-    if (reset && !(c && c.i_)) {
+    if (reset && !(cur && cur.cb_ == synced)) {
       // (a boot line while probing: the probe goes on, its answer or timeout decides)
       state = 1;
-      fail(c ? [c] : [], 'E_RESET', 'module reset (' + l + ')', l);
+      fail('E_RESET', 'module reset (' + l + ')', l);
     }
     if (reset && at.onReset) at.onReset(l);
-    // 8
-    const sp = l.indexOf(' ');
-    const hs = urcs[sp < 0 ? l : l.substr(0, sp)] || [];
-    let claimed = reset || up;
-    for (k = 0; k < hs.length; k++) if (!l.indexOf(hs[k].p)) (claimed = true), hs[k].f(l);
-    if (claimed) return;
-    // 9
-    if (c && cur == c && (c.prefix === '' || (c.prefix == null && c.ph_ == SENT))) c.lines.push(l);
-    else if (at.onLine) at.onLine(l);
+    return reset || up;
   }
 
-  /** Fails `first` and everything queued with error `code`. */
-  function fail(first: any[], code: string, msg: string, detail?: any): void {
-    const all = first.concat(queue.splice(0, queue.length));
+  /** Fails the command in flight and everything queued with error `code`; without one, closes the engine (close()). */
+  function fail(code?: string, msg?: string, detail?: any): void {
+    if (!code) {
+      if (state == 3) return;
+      state = 3;
+      if (serial.removeListener) serial.removeListener('data', rx);
+      code = 'E_CLOSED';
+      msg = 'the engine was closed';
+    }
+    const all = (cur ? [cur] : []).concat(queue.splice(0, queue.length));
     cur = null;
     cnt = 0;
-    for (let i = 0; i < all.length; i++) end(all[i], err(code, msg, { command: all[i].line, detail: detail }));
+    for (let i = 0; i < all.length; i++) end(all[i], err(code, msg!, { command: all[i].line, detail: detail }));
   }
 
   /** Ends command `c`: failed with `e`, or done with final line `fin`; or, with fin 'T', its time ran out. */
@@ -310,22 +400,25 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     const cb = c.cb_;
     if (!cb) return;
     if (fin == 'T') {
-      if (c.ph_ == PROMPT) serial.write('\x1b');
+      if (c.ph_ == Ph.PROMPT) serial.write('\x1b');
       // a final that came without its OK: the answer stands, resync away the stray OK
       if (c.early_) state = 1;
-      else e = err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line });
+      else e = err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == Ph.AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line });
       fin = c.early_;
     }
     c.cb_ = null;
     if (c == cur || !cur) {
       cur = null;
       cnt = 0; // the rest of its counted data, if any comes, is read as lines; resync copes
+      sink = null; // (it may hold what the reader built: let it go)
       clearTimeout(timer);
-      // a command that failed on the wire may leave the module out of step
-      if (e && !c.i_ && !/E_ERROR|E_CME/.test(e.code) && !state) state = 1;
+      if (e) {
+        // a command that failed on the wire may leave the module out of step
+        if (cb != synced && !state && e.code != 'E_ERROR' && e.code != 'E_CME') state = 1;
+      }
     }
     c.final = fin;
-    kick();
+    if (queue.length) kick();
     if (at.onDone) at.onDone(c);
     try {
       cb(e, e ? undefined : c);
@@ -336,15 +429,17 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     }
   }
 
-  /** Writes the next command, or starts a resync when one is due and someone waits. */
-  function kick(): void {
-    if (state == 3 || cur) return;
-    if (state == 1 && queue.length) return (state = 2), (probes = 0), synced(null, {});
-    const c = queue[0];
-    if (!c || (state && !c.i_)) return;
-    queue.shift();
+  /** Writes command `c` (sent while all is idle) or the next queued one, or starts a resync when one is due and someone waits. */
+  function kick(c?: any): void {
+    if (!c) {
+      if (state == 3 || cur) return;
+      if (state == 1 && queue.length) return (state = 2), (probes = 0), synced(null, {});
+      c = queue[0];
+      if (!c || (state && c.cb_ != synced)) return;
+      queue.shift();
+    }
     cur = c;
-    c.ph_ = c.prompt ? PROMPT : SENT;
+    c.ph_ = c.prompt ? Ph.PROMPT : Ph.SENT;
     timer = setTimeout(end, c.timeout || o.timeout || 5000, c, null, 'T');
     serial.write(c.line + '\r');
   }
@@ -362,20 +457,30 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
       else if (++probes >= (o.probeAttempts || 5)) {
         state = 1;
         const x = err('E_NORESPONSE', 'no answer to AT (' + probes + ' tries)', { detail: probes });
-        fail([], x.code, x.message, probes);
+        fail(x.code, x.message, probes);
         if (at.onError) at.onError(x);
         return;
       }
-    } else if (l && (!e || /E_ERROR|E_CME/.test(e.code))) next = '';
-    if (next) queue.unshift({ line: next, timeout: o.probeTimeout || 1000, cb_: synced, i_: 1, lines: [] });
+    } else if (l && (!e || e.code == 'E_ERROR' || e.code == 'E_CME')) next = '';
+    if (next) queue.unshift({ line: next, timeout: o.probeTimeout || 1000, cb_: synced, lines: [] });
     else state = 0;
     kick();
   }
 
-  /** A line too long for the buffer (internal), or bytes the board lost: the frame being read is void. */
-  function overflow(internal?: any): void {
-    if (!internal) (n = 0), (skip = !cnt);
-    const e = err('E_OVERFLOW', 'a line over ' + buf.length + ' bytes' + (cur ? ' during ' + cur.line : ''), { command: cur && cur.line });
+  /**
+   * The frame being read is void: the board lost UART bytes (no argument), or a line was too long for the buffer
+   * (1). With 2, the gap check, on its own timer every quarter of dataGap while counted data is due: data that did
+   * not move for four looks (a module sends a read's data in one go, so it restarted) is taken for lost, and what
+   * follows is read as lines.
+   */
+  function overflow(why?: number): void {
+    if (why == 2) {
+      if (cnt && cnt != seen) (seen = cnt), (quiet = 0);
+      else if (!cnt || ++quiet > 3) return void ((cnt = 0), (quiet = -1));
+      return void setTimeout(overflow, (o.dataGap || 1500) / 4, 2);
+    }
+    if (!why) (tail = ''), (skip = !cnt);
+    const e = err('E_OVERFLOW', 'a line over ' + size + ' bytes' + (cur ? ' during ' + cur.line : ''), { command: cur && cur.line });
     if (cur) return end(cur, e);
     if (!state) state = 1;
     if (at.onError) at.onError(e);
@@ -383,29 +488,40 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   }
 
   function send(c: any, cb: Callback): void {
-    let e: any = state == 3 ? err('E_CLOSED', 'the engine is closed') : queue.length >= (o.maxQueue || 32) ? err('E_BUSY', 'too many commands queued') : null;
-    // (the client encodes every value it writes: this only keeps a raw line from being several, or too long)
-    if (!e && (c.payload != null && typeof c.payload != 'string' && !c.payload.subarray)) e = bad('payload', 'not a string or Uint8Array');
-    if (!e && (typeof c.line != 'string' || !c.line || c.line.length > 556 || /[\x00-\x1f\x7f]/.test(c.line))) e = bad('command line', 'not 1-556 characters without control bytes');
-    if (e) {
-      e.command = c.line;
-      return void setTimeout(cb, 0, e);
-    }
+    // (the client encodes every value it writes: this only keeps a raw line from being several, or too long; a line
+    // checked once is not checked again: a retrieve sends the same AT+POP3READ over and over)
+    const fast = c.line === valid && !state && !cur && !queue.length && c.payload == null;
     c.cb_ = cb;
     c.lines = [];
     c.early_ = c.counts = c.data = c.written = c.final = undefined;
+    if (fast) return kick(c);
+    const e = refusal(c, state, queue.length, o.maxQueue || 32);
+    if (e) {
+      c.cb_ = null;
+      return void setTimeout(cb, 0, e);
+    }
+    valid = c.line;
     queue.push(c);
     kick();
   }
 
-  function urc(p: string, f: (line: string) => void): void {
-    const k = p.split(' ')[0];
-    (urcs[k] = urcs[k] || []).push({ p: p, f: f });
-  }
-
-  function off(p: string, f: (line: string) => void): void {
-    const hs = urcs[p.split(' ')[0]] || [];
-    for (let i = 0; i < hs.length; i++) if (hs[i].p == p && hs[i].f == f) return void hs.splice(i, 1);
+  function urc(p: string, f: (line: string) => void, remove?: boolean): void {
+    const k = p.substr(0, 4);
+    let h = urcs[k];
+    if (remove) {
+      for (let b = null; h; b = h, h = h.n)
+        if (h.p == p && h.f == f) {
+          if (b) b.n = h.n;
+          else if (h.n) urcs[k] = h.n;
+          else delete urcs[k];
+          return;
+        }
+      return;
+    }
+    const e = { p: p, f: f, n: null };
+    if (!h) return void (urcs[k] = e);
+    while (h.n) h = h.n;
+    h.n = e;
   }
 
   // (who waits for it waits for an "AT" queued behind it: it fails as the resync does)
@@ -414,18 +530,31 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     cb ? send({ line: 'AT' }, cb) : kick();
   }
 
-  function close(): void {
-    if (state == 3) return;
-    state = 3;
-    if (serial.removeListener) serial.removeListener('data', rx);
-    fail(cur ? [cur] : [], 'E_CLOSED', 'the engine was closed');
-  }
-
   // (last: Espruino does not hoist function declarations)
-  const at: Engine = { send: send, urc: urc, off: off, resync: resync, overflow: overflow, close: close, rx: rx };
+  const at: Engine = { send: send, urc: urc, resync: resync, overflow: overflow, close: fail, rx: rx };
   serial.on('data', rx);
   return at;
 }
+
+/** Why command `c` cannot be sent (an error naming its command), or null. */
+function refusal(c: any, state: number, queued: number, max: number): any {
+  const p = c.payload;
+  const e: any =
+    state == 3
+      ? err('E_CLOSED', 'the engine is closed')
+      : queued >= max
+        ? err('E_BUSY', 'too many commands queued')
+        : p != null && typeof p != 'string' && !p.subarray
+          ? bad('payload', 'not a string or Uint8Array')
+          : typeof c.line != 'string' || !c.line || c.line.length > 556 || /[\x00-\x1f\x7f]/.test(c.line)
+            ? bad('command line', 'not 1-556 characters without control bytes')
+            : null;
+  if (e) e.command = c.line;
+  return e;
+}
+
+// the first four characters of the boot lines (restart() decides)
+const BOOT = ' RDY +CFU NORM UNDE OVER ';
 
 /** true when `l` starts with one of `list` (undefined entries and lists never match). */
 function startsWith(l: string, list?: (string | undefined)[]): boolean {

@@ -162,7 +162,7 @@ export class Mailbox {
       if (timer) clearTimeout(timer), (timer = null), read();
     };
     const end = function (e: any) {
-      c.at.off('+POP3READ: 3,', wake);
+      c.at.urc('+POP3READ: 3,', wake, true);
       delete c.wake_;
       if (!e) dec.end();
       cb(e, e ? undefined : dec.bytes);

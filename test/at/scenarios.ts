@@ -482,15 +482,43 @@ test('close fails what is queued with E_CLOSED and refuses new commands', async 
   assert.is((await run(e, { line: 'AT' })).err!.code, 'E_CLOSED');
 });
 
-test('off removes a URC handler', async () => {
+test('urc(..., true) removes a URC handler', async () => {
   const { s, e } = engine();
   const got: string[] = [];
   const h = (l: string) => got.push(l);
   e.urc('RING', h);
   s.feed('\r\nRING\r\n');
-  e.off('RING', h);
+  e.urc('RING', h, true);
   s.feed('\r\nRING\r\n');
   assert.equal(got, ['RING']);
+});
+
+test('handlers sharing their first four characters: each gets only its own lines, in order; removing one keeps the others', async () => {
+  const { s, e } = engine();
+  const got: string[] = [];
+  const lines: string[] = [];
+  e.onLine = (l) => lines.push(l);
+  const a = (l: string) => got.push('a ' + l);
+  const b = (l: string) => got.push('b ' + l);
+  const c = (l: string) => got.push('c ' + l);
+  e.urc('+CMTI:', a);
+  e.urc('+CMT:', b);
+  e.urc('+CMTI: "SM"', c);
+  e.urc('OK', b); // shorter than four characters: that whole line only
+  s.feed('\r\n+CMTI: "SM",3\r\n\r\n+CMT: "x"\r\n\r\n+CMTI: "ME",4\r\n\r\nOK\r\n\r\nOKAY\r\n');
+  assert.equal(got, ['a +CMTI: "SM",3', 'c +CMTI: "SM",3', 'b +CMT: "x"', 'a +CMTI: "ME",4', 'b OK']);
+  assert.equal(lines, ['OKAY']);
+  e.urc('+CMTI:', a, true);
+  e.urc('+CMTI:', a, true); // (removing what is not there changes nothing)
+  got.length = 0;
+  s.feed('\r\n+CMTI: "SM",5\r\n\r\n+CMT: "y"\r\n');
+  assert.equal(got, ['c +CMTI: "SM",5', 'b +CMT: "y"']);
+  e.urc('+CMT:', b, true);
+  e.urc('+CMTI: "SM"', c, true);
+  got.length = 0;
+  s.feed('\r\n+CMTI: "SM",6\r\n');
+  assert.equal(got, []);
+  assert.equal(lines, ['OKAY', '+CMTI: "SM",6']);
 });
 
 test.run();
