@@ -1,8 +1,8 @@
 // The receive-path benchmark, Espruino-safe: the same code runs in Node (against the sources) and, bundled, on the
-// interpreter, where it drives either this project's engine (the s9at module) or an anchor: Espruino's own
-// modules/AT.js, used as an AT.js driver would use it. Both get the same byte streams, built once as a short cycle
-// of 64-byte chunks and replayed through the serial 'data' listener the engine registered, for at least
-// `minSeconds` per workload (whole cycles, the clock read between them).
+// interpreter, where it drives this project's engine (the s9at module) and an anchor: Espruino's own modules/AT.js,
+// used as an AT.js driver would use it. Both get the same byte streams, built once as a short cycle of 64-byte
+// chunks and replayed through the serial 'data' listener the engine registered, for at least `minSeconds` per
+// workload (whole cycles, the clock read between them); runPair feeds both in one process, in alternating slices.
 //  - counted: "+POP3READ: 1,1460" frames (the data holds "OK", "\r\n" and every byte value), each the answer to
 //    its own AT+POP3READ=1460; the next command goes out on the OK.
 //  - lines: URC lines (+CMTI: "SM",<n> and RING) with no command in flight, each to a handler.
@@ -128,7 +128,7 @@ function run(now: () => number, minSeconds: number, d: Driver): BenchFigures {
 }
 
 /** This project's engine: `at` is the s9at module (src/at/engine.ts). */
-export function runOurs(now: () => number, minSeconds: number, at: { connect: (s: SerialLike, o: any) => Engine }, rxBufferSize: number): BenchFigures {
+function oursDriver(at: { connect: (s: SerialLike, o: any) => Engine }, rxBufferSize: number): Driver & { close(): void } {
   const serial = new NullSerial();
   const e = at.connect(serial, { rxBufferSize: rxBufferSize, syncOnStart: false, timeout: 600000 });
   const st = { data: 0, frames: 0, urcs: 0, stop: false };
@@ -147,7 +147,7 @@ export function runOurs(now: () => number, minSeconds: number, at: { connect: (s
   const onUrc = function () {
     st.urcs++;
   };
-  const f = run(now, minSeconds, {
+  return {
     serial: serial,
     st: st,
     startCounted: function () {
@@ -157,9 +157,10 @@ export function runOurs(now: () => number, minSeconds: number, at: { connect: (s
       e.urc('+CMTI:', onUrc);
       e.urc('RING', onUrc);
     },
-  });
-  e.close();
-  return f;
+    close: function () {
+      e.close();
+    },
+  };
 }
 
 /**
@@ -167,7 +168,7 @@ export function runOurs(now: () => number, minSeconds: number, at: { connect: (s
  * way its drivers read counted data: a handler on the header line takes what of the data has arrived and asks
  * getData for the rest.
  */
-export function runAnchor(now: () => number, minSeconds: number, AT: { connect: (s: any) => any }): BenchFigures {
+function anchorDriver(AT: { connect: (s: any) => any }): Driver {
   const serial = new NullSerial();
   const at = AT.connect(serial);
   const st = { data: 0, frames: 0, urcs: 0, stop: false };
@@ -197,7 +198,7 @@ export function runAnchor(now: () => number, minSeconds: number, AT: { connect: 
   const onUrc = function () {
     st.urcs++;
   };
-  return run(now, minSeconds, {
+  return {
     serial: serial,
     st: st,
     startCounted: function () {
@@ -209,5 +210,90 @@ export function runAnchor(now: () => number, minSeconds: number, AT: { connect: 
       at.registerLine('+CMTI:', onUrc);
       at.registerLine('RING', onUrc);
     },
+  };
+}
+
+/** This project's engine alone, with memory readings around each workload. */
+export function runOurs(now: () => number, minSeconds: number, at: { connect: (s: SerialLike, o: any) => Engine }, rxBufferSize: number): BenchFigures {
+  const d = oursDriver(at, rxBufferSize);
+  const f = run(now, minSeconds, d);
+  d.close();
+  return f;
+}
+
+/** The anchor alone. */
+export function runAnchor(now: () => number, minSeconds: number, AT: { connect: (s: any) => any }): BenchFigures {
+  return run(now, minSeconds, anchorDriver(AT));
+}
+
+/** Both engines in one process, each workload fed to them in alternating slices of about 50 ms. */
+export interface PairFigures {
+  ours: BenchFigures;
+  anchor: BenchFigures;
+}
+
+function slices(now: () => number, minSeconds: number, cycle: string[], a: Driver, b: Driver, what: (d: Driver) => number): Workload[] {
+  let bytes = 0;
+  for (let i = 0; i < cycle.length; i++) bytes += cycle[i].length;
+  const n = cycle.length;
+  const w: Workload[] = [];
+  const ds = [a, b];
+  for (let j = 0; j < 2; j++) {
+    // a warm-up cycle each, then the counts start
+    for (let i = 0; i < n; i++) ds[j].serial.fn(cycle[i]);
+    ds[j].st.data = ds[j].st.frames = ds[j].st.urcs = 0;
+    w.push({ bytes: 0, rounds: 0, seconds: 0, delivered: 0, frames: 0, memBefore: null, memAfter: null });
+  }
+  let t0 = 0.5;
+  let t = 0.5;
+  let i = 0;
+  let k = 0;
+  let j = 0;
+  let feed: any = null;
+  // (each slice of one engine is followed by one of the other, the first of a pair changing every time, so a machine
+  // that speeds up or slows down favours neither)
+  for (k = 0; w[0].seconds < minSeconds || w[1].seconds < minSeconds; k++) {
+    for (let m = 0; m < 2; m++) {
+      j = (k + m) % 2;
+      feed = ds[j].serial.fn;
+      t0 = now();
+      do {
+        for (i = 0; i < n; i++) feed(cycle[i]);
+        w[j].rounds++;
+        t = now() - t0;
+      } while (t < 0.05);
+      w[j].seconds += t;
+    }
+  }
+  for (j = 0; j < 2; j++) {
+    w[j].bytes = w[j].rounds * bytes;
+    w[j].delivered = what(ds[j]);
+    w[j].frames = ds[j].st.frames;
+  }
+  return w;
+}
+
+export function runPair(now: () => number, minSeconds: number, at: { connect: (s: SerialLike, o: any) => Engine }, rxBufferSize: number, AT: { connect: (s: any) => any }): PairFigures {
+  const a = oursDriver(at, rxBufferSize);
+  const b = anchorDriver(AT);
+  const cc = countedCycle(CYCLE_FRAMES);
+  const lc = linesCycle(CYCLE_LINES);
+  a.startCounted();
+  b.startCounted();
+  const counted = slices(now, minSeconds, cc, a, b, function (d) {
+    return d.st.data;
   });
+  // one more cycle each, untimed, whose last OK ends the reads: the lines run with no command in flight
+  a.st.stop = b.st.stop = true;
+  for (let i = 0; i < cc.length; i++) a.serial.fn(cc[i]), b.serial.fn(cc[i]);
+  a.startLines();
+  b.startLines();
+  const lines = slices(now, minSeconds, lc, a, b, function (d) {
+    return d.st.urcs;
+  });
+  a.close();
+  const fig = function (j: number): BenchFigures {
+    return { counted: counted[j], lines: lines[j], cycleData: CYCLE_FRAMES * FRAME_DATA, cycleFrames: CYCLE_FRAMES, cycleUrcs: CYCLE_LINES };
+  };
+  return { ours: fig(0), anchor: fig(1) };
 }

@@ -4,9 +4,9 @@
 //  - receive throughput (engine-board.ts: counted POP3READ frames, URC lines; at least a second each) in Node (the
 //    sources) and on the interpreter (the module as Storage holds it, with the benchmark as a second module);
 //  - with `--anchor <AT.js>`, the same streams through Espruino's own modules/AT.js, minified and pretokenised as
-//    this project's modules are, in fresh interpreter processes taking turns (ours then anchor, then the other way
-//    round; five turns): the medians of the rates and of the turns' ratios. Only a same-run ratio means something:
-//    absolute speeds depend on build and machine.
+//    this project's modules are, both in each of three fresh interpreter processes, fed in alternating slices: the
+//    medians of the rates and of the processes' ratios. Only a same-run ratio means something: absolute speeds
+//    depend on build and machine (and this machine's speed drifts from one second to the next).
 // On the interpreter the modules are evaluated from RAM (Modules.addCached): the Linux port keeps Storage in a file
 // and reads code that stays in "flash" through file reads, about 10x slower than from RAM (measured), where a
 // board's flash is memory-mapped.
@@ -19,7 +19,7 @@ import { buildModules } from '../host/build';
 import { pretokenise } from '../host/pretokenise';
 import { espruinoBinary, runOnInterpreter, writeStorage } from '../host/interpreter';
 import * as engine from '../src/at/engine';
-import { runOurs, runAnchor, type BenchFigures, type Workload } from './engine-board';
+import { runOurs, type BenchFigures, type PairFigures, type Workload } from './engine-board';
 
 export interface InterpreterInfo {
   version: string;
@@ -49,13 +49,15 @@ export interface EngineBench {
   rxLinesBytesPerSecAnchor: number | null;
   rxCountedRatioVsAnchor: number | null;
   rxLinesRatioVsAnchor: number | null;
+  /** each turn's ratios (with --anchor) */
+  turnRatios?: { counted: number; lines: number }[];
   espruinoError?: string;
 }
 
 const RX = 2048; // boards/linux.ts rxBufferSize, for the speed figures
 const RX_BOARD = 640; // the other boards' rxBufferSize, for the instance's JsVars
 const MIN_SECONDS = 1;
-const TURNS = 5;
+const TURNS = 3;
 
 function nodeNow(): number {
   return Number(process.hrtime.bigint()) / 1e9;
@@ -81,11 +83,12 @@ function oursDriver(s9at: string, s9bench: string): string {
   );
 }
 
-function anchorDriver(anchor: string, s9bench: string): string {
+function pairDriver(s9at: string, anchor: string, s9bench: string): string {
   return (
+    'Modules.addCached("s9at", atob("' + b64(s9at) + '"));\n' +
     'Modules.addCached("AT", atob("' + b64(anchor) + '"));\n' +
     'Modules.addCached("s9bench", atob("' + b64(s9bench) + '"));\n' +
-    'report({bench: require("s9bench").runAnchor(getTime, ' + MIN_SECONDS + ', require("AT"))});\n'
+    'report({pair: require("s9bench").runPair(getTime, ' + MIN_SECONDS + ', require("s9at"), ' + RX + ', require("AT"))});\n'
   );
 }
 
@@ -169,30 +172,29 @@ export async function benchEngine(log: (s: string) => void, anchorPath?: string)
     out.engineJsVarsLoaded = size.loaded;
     out.engineJsVarsInstance = size.instance;
     log(`engine/espruino: require("s9at") ${size.loaded} JsVars (goal 50), connect() with a ${RX_BOARD}-byte receive buffer ${size.instance} JsVars (goal 200)`);
-    const ours: BenchFigures[] = [];
+    // ours alone: the rates and the memory readings
+    const alone = (await interpreterRun(bin, oursDriver(built.code.s9at, built.code.s9bench))).bench as BenchFigures;
+    if (!alone) throw new Error('the benchmark reported nothing');
+    checkDelivered('engine/espruino', alone);
+    const ours: BenchFigures[] = [alone];
     const anchors: BenchFigures[] = [];
-    // turns: ours then the anchor, then the other way round, so a machine that speeds up or slows down during the
-    // run favours neither; each ratio is taken within a turn, and the median of the turns is reported
-    const runOurs = async (): Promise<void> => {
-      const o = (await interpreterRun(bin, oursDriver(built.code.s9at, built.code.s9bench))).bench as BenchFigures;
-      if (!o) throw new Error('the benchmark reported nothing');
-      checkDelivered('engine/espruino', o);
-      ours.push(o);
-    };
-    const runAnchor = async (): Promise<void> => {
-      const a = (await interpreterRun(bin, anchorDriver(anchor!, built.code.s9bench))).bench as BenchFigures;
-      if (!a) throw new Error('the anchor benchmark reported nothing');
-      checkDelivered('anchor', a);
-      anchors.push(a);
-    };
-    for (let t = 0; t < (anchor ? TURNS : 1); t++) {
-      if (!anchor) await runOurs();
-      else if (t % 2) await runAnchor(), await runOurs();
-      else await runOurs(), await runAnchor();
+    // with the anchor: both engines in each of TURNS fresh processes, fed in alternating slices of about 50 ms until
+    // each has had a second of every workload (a machine that speeds up or slows down favours neither); the ratio
+    // is taken within each process, and the median of the turns is reported
+    const ratios: { counted: number; lines: number }[] = [];
+    for (let t = 0; anchor && t < TURNS; t++) {
+      const pr = (await interpreterRun(bin, pairDriver(built.code.s9at, anchor, built.code.s9bench))).pair as PairFigures;
+      if (!pr) throw new Error('the paired benchmark reported nothing');
+      checkDelivered('engine/espruino', pr.ours);
+      checkDelivered('anchor', pr.anchor);
+      if (!t) ours.length = 0;
+      ours.push(pr.ours);
+      anchors.push(pr.anchor);
+      ratios.push({ counted: rate(pr.ours.counted) / rate(pr.anchor.counted), lines: rate(pr.ours.lines) / rate(pr.anchor.lines) });
     }
     out.rxCountedBytesPerSecEspruino = Math.round(median(ours.map((f) => rate(f.counted))));
     out.rxLinesBytesPerSecEspruino = Math.round(median(ours.map((f) => rate(f.lines))));
-    const last = ours[ours.length - 1];
+    const last = alone;
     out.jsVarsCountedBefore = last.counted.memBefore;
     out.jsVarsCountedAfter = last.counted.memAfter;
     out.jsVarsLinesBefore = last.lines.memBefore;
@@ -205,11 +207,12 @@ export async function benchEngine(log: (s: string) => void, anchorPath?: string)
     if (anchor) {
       out.rxCountedBytesPerSecAnchor = Math.round(median(anchors.map((f) => rate(f.counted))));
       out.rxLinesBytesPerSecAnchor = Math.round(median(anchors.map((f) => rate(f.lines))));
-      out.rxCountedRatioVsAnchor = +median(ours.map((f, i) => rate(f.counted) / rate(anchors[i].counted))).toFixed(2);
-      out.rxLinesRatioVsAnchor = +median(ours.map((f, i) => rate(f.lines) / rate(anchors[i].lines))).toFixed(2);
+      out.rxCountedRatioVsAnchor = +median(ratios.map((r) => r.counted)).toFixed(2);
+      out.rxLinesRatioVsAnchor = +median(ratios.map((r) => r.lines)).toFixed(2);
+      out.turnRatios = ratios.map((r) => ({ counted: +r.counted.toFixed(2), lines: +r.lines.toFixed(2) }));
       log(
         `engine/anchor: AT.js counted ${(out.rxCountedBytesPerSecAnchor / 1e6).toFixed(2)} MB/s, lines ${(out.rxLinesBytesPerSecAnchor / 1e3).toFixed(0)} KB/s (medians of ${TURNS}); ` +
-          `ours vs AT.js (median of the turns' ratios): counted ${out.rxCountedRatioVsAnchor}x, lines ${out.rxLinesRatioVsAnchor}x (goal 1.5)`,
+          `ours vs AT.js (median of ${TURNS} processes' ratios: ${ratios.map((r) => r.counted.toFixed(2) + '/' + r.lines.toFixed(2)).join(', ')}): counted ${out.rxCountedRatioVsAnchor}x, lines ${out.rxLinesRatioVsAnchor}x (goal 1.5)`,
       );
     }
   } catch (e: any) {

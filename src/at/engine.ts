@@ -149,6 +149,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   let state = options && options.syncOnStart === false ? 0 : 1; // 0 in step, 1 needs a resync, 2 resynchronising, 3 closed
   let skip = false; // dropping the rest of a line that overflowed
   const urcs: any = {};
+  let at: any = null; // the engine (made at the end, found early)
 
   // The serial 'data' listener: a chunk that is all counted data (most chunks of a POP3READ are) is passed on as it
   // is; more() does the rest.
@@ -168,6 +169,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
    * does the rarer cases.
    */
   function more(d: string, p: number, k: number): void {
+    if (!cnt && (tail || skip || state == 3 || !cur)) return odd(p ? d.substr(p) : d);
     let i: number;
     let l: string;
     let c: any;
@@ -182,7 +184,6 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
           sink ? sink(l) : (cur.data += l);
           continue;
         }
-        if (tail || skip || state == 3 || !cur) return odd(p ? d.substr(p) : d);
         i = d.indexOf('\r\n', p);
         if (i < 0 || i == k - 1) break; // (a match at the last byte is Espruino's indexOf quirk, see above)
         if (i > p) {
@@ -327,7 +328,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
       else if (ph != Ph.AFTER_OK) {
         c.ph_ = Ph.AFTER_OK;
         clearTimeout(timer);
-        timer = setTimeout(end, c.finalTimeout || o.finalTimeout || 60000, c, null, 'T');
+        timer = setTimeout(overflow, c.finalTimeout || o.finalTimeout || 60000, 3, c);
       }
       return 1;
     }
@@ -395,17 +396,10 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     for (let i = 0; i < all.length; i++) end(all[i], err(code, msg!, { command: all[i].line, detail: detail }));
   }
 
-  /** Ends command `c`: failed with `e`, or done with final line `fin`; or, with fin 'T', its time ran out. */
+  /** Ends command `c`: failed with `e`, or done with final line `fin` (its time running out is overflow(3, c)). */
   function end(c: any, e: MailError | null, fin?: string): void {
     const cb = c.cb_;
     if (!cb) return;
-    if (fin == 'T') {
-      if (c.ph_ == Ph.PROMPT) serial.write('\x1b');
-      // a final that came without its OK: the answer stands, resync away the stray OK
-      if (c.early_) state = 1;
-      else e = err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == Ph.AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line });
-      fin = c.early_;
-    }
     c.cb_ = null;
     if (c == cur || !cur) {
       cur = null;
@@ -440,7 +434,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     }
     cur = c;
     c.ph_ = c.prompt ? Ph.PROMPT : Ph.SENT;
-    timer = setTimeout(end, c.timeout || o.timeout || 5000, c, null, 'T');
+    timer = setTimeout(overflow, c.timeout || o.timeout || 5000, 3, c);
     serial.write(c.line + '\r');
   }
 
@@ -469,11 +463,21 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
 
   /**
    * The frame being read is void: the board lost UART bytes (no argument), or a line was too long for the buffer
-   * (1). With 2, the gap check, on its own timer every quarter of dataGap while counted data is due: data that did
+   * (1). With 3, command c's timer. With 2, the gap check, on its own timer every quarter of dataGap while counted data is due: data that did
    * not move for four looks (a module sends a read's data in one go, so it restarted) is taken for lost, and what
    * follows is read as lines.
    */
-  function overflow(why?: number): void {
+  function overflow(why?: number, c?: any): void {
+    if (why == 3) {
+      // command c's time ran out (if it is still on the wire)
+      if (!c.cb_) return;
+      let e: any = null;
+      if (c.ph_ == Ph.PROMPT) serial.write('\x1b');
+      // a final that came without its OK: the answer stands, resync away the stray OK
+      if (c.early_) state = 1;
+      else e = err('E_TIMEOUT', c.line + ': no ' + (c.ph_ == Ph.AFTER_OK ? 'final after OK' : 'answer') + ' in time', { command: c.line });
+      return end(c, e, c.early_);
+    }
     if (why == 2) {
       if (cnt && cnt != seen) (seen = cnt), (quiet = 0);
       else if (!cnt || ++quiet > 3) return void ((cnt = 0), (quiet = -1));
@@ -531,7 +535,7 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   }
 
   // (last: Espruino does not hoist function declarations)
-  const at: Engine = { send: send, urc: urc, resync: resync, overflow: overflow, close: fail, rx: rx };
+  at = { send: send, urc: urc, resync: resync, overflow: overflow, close: fail, rx: rx };
   serial.on('data', rx);
   return at;
 }

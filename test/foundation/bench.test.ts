@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../host/espruino-node';
 import * as engine from '../../src/at/engine';
-import { runOurs, runAnchor, countedCycle, linesCycle } from '../../bench/engine-board';
+import { runOurs, runAnchor, runPair, countedCycle, linesCycle } from '../../bench/engine-board';
 import { prepareAnchor, buildFlags } from '../../bench/engine';
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
@@ -31,7 +31,7 @@ test('runOurs: every data byte and every URC of what was fed is delivered, memor
   assert.ok(f.counted.seconds >= 0.05 && f.lines.seconds >= 0.05);
 });
 
-test('runAnchor drives an AT.js-shaped module (register, getData, cmd, registerLine) over the same streams', () => {
+test('runAnchor and runPair drive an AT.js-shaped module (register, getData, cmd, registerLine) over the same streams', () => {
   // a minimal module with AT.js's interface, enough to show the driver's use of it
   const AT = {
     connect(ser: any) {
@@ -66,8 +66,11 @@ test('runAnchor drives an AT.js-shaped module (register, getData, cmd, registerL
           const lh = Object.keys(lineHandlers).find((k) => l.startsWith(k));
           if (lh) lineHandlers[lh](l);
           else if (lineCb) {
-            const n = lineCb(l);
-            if (!n) lineCb = null;
+            // (as AT.js: the callback may send the next command, or return itself to take more lines)
+            const f = lineCb;
+            lineCb = null;
+            const n = f(l);
+            if (n) lineCb = n;
           }
         }
       });
@@ -82,7 +85,16 @@ test('runAnchor drives an AT.js-shaped module (register, getData, cmd, registerL
   };
   const f = runAnchor(now, 0.05, AT);
   assert.is(f.counted.delivered, f.counted.rounds * f.cycleData);
+  assert.is(f.counted.frames, f.counted.rounds * f.cycleFrames);
   assert.is(f.lines.delivered, f.lines.rounds * f.cycleUrcs);
+  // both in one process, in alternating slices: each gets its second (here 0.1 s) of each workload, all delivered
+  const p = runPair(now, 0.1, engine, 640, AT);
+  for (const x of [p.ours, p.anchor]) {
+    assert.ok(x.counted.seconds >= 0.1 && x.lines.seconds >= 0.1);
+    assert.is(x.counted.delivered, x.counted.rounds * x.cycleData);
+    assert.is(x.counted.frames, x.counted.rounds * x.cycleFrames);
+    assert.is(x.lines.delivered, x.lines.rounds * x.cycleUrcs);
+  }
 });
 
 test('--anchor refuses a missing file and a file that is not an AT.js module, with one clear line', async () => {
