@@ -237,8 +237,8 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   }
 
   /**
-   * Lines with no command in flight (URCs, often several; or a chunk longer than the buffer): all of a chunk's in
-   * one native call. (A line with its CR longer than the buffer is an overflow; only a chunk that long can hold one.)
+   * Lines with no command in flight (URCs, often several): all of a chunk's in one native call. (A line with its CR
+   * longer than the buffer is an overflow; only a chunk that long can hold one.)
    */
   function lines(d: string): void {
     if (tail) {
