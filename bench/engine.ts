@@ -172,11 +172,11 @@ export async function benchEngine(log: (s: string) => void, anchorPath?: string)
     out.engineJsVarsLoaded = size.loaded;
     out.engineJsVarsInstance = size.instance;
     log(`engine/espruino: require("s9at") ${size.loaded} JsVars (goal 50), connect() with a ${RX_BOARD}-byte receive buffer ${size.instance} JsVars (goal 200)`);
-    // ours alone: the rates and the memory readings
+    // ours alone: the memory readings, and the rates when there is no anchor
     const alone = (await interpreterRun(bin, oursDriver(built.code.s9at, built.code.s9bench))).bench as BenchFigures;
     if (!alone) throw new Error('the benchmark reported nothing');
     checkDelivered('engine/espruino', alone);
-    const ours: BenchFigures[] = [alone];
+    const ours: BenchFigures[] = anchor ? [] : [alone];
     const anchors: BenchFigures[] = [];
     // with the anchor: both engines in each of TURNS fresh processes, fed in alternating slices of about 50 ms until
     // each has had a second of every workload (a machine that speeds up or slows down favours neither); the ratio
@@ -187,22 +187,20 @@ export async function benchEngine(log: (s: string) => void, anchorPath?: string)
       if (!pr) throw new Error('the paired benchmark reported nothing');
       checkDelivered('engine/espruino', pr.ours);
       checkDelivered('anchor', pr.anchor);
-      if (!t) ours.length = 0;
       ours.push(pr.ours);
       anchors.push(pr.anchor);
       ratios.push({ counted: rate(pr.ours.counted) / rate(pr.anchor.counted), lines: rate(pr.ours.lines) / rate(pr.anchor.lines) });
     }
     out.rxCountedBytesPerSecEspruino = Math.round(median(ours.map((f) => rate(f.counted))));
     out.rxLinesBytesPerSecEspruino = Math.round(median(ours.map((f) => rate(f.lines))));
-    const last = alone;
-    out.jsVarsCountedBefore = last.counted.memBefore;
-    out.jsVarsCountedAfter = last.counted.memAfter;
-    out.jsVarsLinesBefore = last.lines.memBefore;
-    out.jsVarsLinesAfter = last.lines.memAfter;
+    out.jsVarsCountedBefore = alone.counted.memBefore;
+    out.jsVarsCountedAfter = alone.counted.memAfter;
+    out.jsVarsLinesBefore = alone.lines.memBefore;
+    out.jsVarsLinesAfter = alone.lines.memAfter;
     log(
-      `engine/espruino: counted ${(out.rxCountedBytesPerSecEspruino / 1e6).toFixed(2)} MB/s (${last.counted.bytes} B), lines ${(out.rxLinesBytesPerSecEspruino / 1e3).toFixed(0)} KB/s (${last.lines.bytes} B)` +
+      `engine/espruino: counted ${(out.rxCountedBytesPerSecEspruino / 1e6).toFixed(2)} MB/s (${alone.counted.bytes} B), lines ${(out.rxLinesBytesPerSecEspruino / 1e3).toFixed(0)} KB/s (${alone.lines.bytes} B)` +
         (anchor ? ` (medians of ${TURNS})` : '') +
-        `; JsVars before/after: counted ${last.counted.memBefore}/${last.counted.memAfter}, lines ${last.lines.memBefore}/${last.lines.memAfter}`,
+        `; JsVars before/after: counted ${alone.counted.memBefore}/${alone.counted.memAfter}, lines ${alone.lines.memBefore}/${alone.lines.memAfter}`,
     );
     if (anchor) {
       out.rxCountedBytesPerSecAnchor = Math.round(median(anchors.map((f) => rate(f.counted))));
