@@ -36,11 +36,11 @@
 //  So URC handlers never swallow a final: "+SMTPSEND: 1" is the final of AT+SMTPSEND when it declares it, and a URC
 //  otherwise. A prompt that ends no line ("\r\n> ") is seen at the end of the tail.
 //
-// COMMANDS end in exactly one callback (err, cmd): the command object comes back with its answer in lines, final,
-// counts, data and written. Timeouts: Command.timeout until OK, finalTimeout for the wait after OK. After a timeout,
-// an overflow, a protocol error or a reset, the engine resynchronises before it sends anything else: "ATE0V1" until
-// OK (echo off and verbose result codes in one line, whatever the module's E/V state was), then "AT+CMEE=2" (errors as
-// text). A fresh engine synchronises the same way before its first command.
+// COMMANDS end in exactly one callback (err, cmd): the command object comes back with its answer in lines (a counted
+// header among them), final, data and written. Timeouts: Command.timeout until OK, finalTimeout for the wait after OK.
+// After a timeout, an overflow, a protocol error or a reset, the engine resynchronises before it sends anything else:
+// "ATE0V1" until OK (echo off and verbose result codes in one line, whatever the module's E/V state was), then
+// "AT+CMEE=2" (errors as text). A fresh engine synchronises the same way before its first command.
 import { err, bad, type MailError } from '../errors';
 
 export interface SerialLike {
@@ -76,8 +76,6 @@ export interface Command {
   lines?: string[];
   /** 'OK' or the final line, e.g. '+SMTPSEND: 1' */
   final?: string;
-  /** byte counts of the counted headers, in order */
-  counts?: number[];
   data?: string;
   /** bytes written on writeOn lines */
   written?: number;
@@ -136,12 +134,11 @@ const enum Ph {
 }
 
 export function connect(serial: SerialLike, options?: EngineOptions): Engine {
-  // WHAT A CALL COSTS on Espruino (measured on the interpreter, see README "Receive speed"): the interpreter reads
-  // (lexes) the code it runs and also all code it passes over: a false if's block, the rest of a function after a
-  // return, the untaken side of ?:, && and ||, the latter parsed in full. A variable is found by walking the
-  // closure's variables in the order they were made; a property an object lacks is looked for in Object.prototype
-  // too. So: the receive path's state comes first; the functions a chunk or a line runs through hold only their
-  // usual case, rare ones are in functions of their own; conditions skip blocks, not long expressions.
+  // WHAT A CALL COSTS on Espruino (measured on the interpreter, see README "Receive speed"): the interpreter parses
+  // every token of a function it calls, executed or not (a false if's block, the untaken side of ?:, && and ||, all
+  // after a return); a string or array method, .length, or a property an object lacks is looked up through the global
+  // scope and the built-ins, each costing about as much as a dozen tokens. So: the functions a chunk or a line runs
+  // through hold only their usual case, rare ones are in functions of their own, and the hot path calls few methods.
   let cnt = 0; // counted bytes still to come, for cur
   let sink: any = null; // where they go: cur's onData, or null to keep them in cur.data
   let cur: any = null; // the command on the wire
@@ -151,15 +148,11 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   const urcs: any = {};
   let at: any = null; // the engine (made at the end, found early)
 
-  // The serial 'data' listener: a chunk that is all counted data (most chunks of a POP3READ are) is passed on as it
-  // is; more() does the rest.
+  // The serial 'data' listener: a chunk that is all counted data for an onData (most chunks of a POP3READ are) is
+  // passed on as it is; more() does the rest.
   function rx(d: string): void {
     const k = d.length;
-    if (k <= cnt && k) {
-      cnt -= k;
-      if (sink) return sink(d);
-      return void (cur.data += d);
-    }
+    if (k <= cnt && k && sink) return (cnt -= k), sink(d);
     cnt || cur ? more(d, 0, k) : lines(d);
   }
 
@@ -182,24 +175,26 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
           cnt -= i;
           p += i;
           sink ? sink(l) : (cur.data += l);
-          continue;
         }
+        // then a line (a turn of this loop costs more than the lookups here: data and the line after it are read in
+        // one turn, empty lines, one before every line of an answer, are passed over)
         i = d.indexOf('\r\n', p);
+        while (i == p) i = d.indexOf('\r\n', (p += 2));
         if (i < 0 || i == k - 1) break; // (a match at the last byte is Espruino's indexOf quirk, see above)
-        if (i > p) {
-          // (the two lines every command with counted data gets are taken here, the rest by line())
-          if (i - p >= size) overflow(1);
-          else {
-            l = d.substring(p, i);
-            c = cur;
-            if (!c) line(l);
-            else if (l == 'OK' && !c.afterOk) end(c, null, l);
-            else if (c.ph_ == Ph.SENT && c.counted && !l.indexOf(c.counted[0])) header(c, l);
-            else line(l);
-          }
+        // (the two lines every command with counted data gets are taken here, the rest by line())
+        if (i - p >= size) overflow(1);
+        else {
+          l = d.substring(p, i);
+          c = cur;
+          if (!c) line(l);
+          else if (l == 'OK' && !c.afterOk) end(c, null, l);
+          else if (c.ph_ == Ph.SENT && c.counted && !l.indexOf(c.counted[0])) header(c, l);
+          else line(l);
         }
         p = i + 2;
       }
+      // (a CR as the chunk's last byte was passed over as an empty line above: Espruino's indexOf quirk)
+      if (p > k) p = k - 1;
       if (p < k) {
         if (k - p > size) return (skip = true), overflow(1);
         tail = p ? d.substr(p) : d;
@@ -270,16 +265,11 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   }
 
   function line(l: string): void {
-    const c = cur;
-    if (c) {
-      // 1-6, for the command in flight: an OK that ends it here, the rest in other()
-      if (l == 'OK' && !c.afterOk) return end(c, null, l);
-      if (c.ph_ == Ph.SENT && (startsWith(l, c.counted) || (c.writeOn && !l.indexOf(c.writeOn)))) return header(c, l);
-      if (other(c, l)) return;
-    }
+    // 1-6, for the command in flight
+    if (cur && other(cur, l)) return;
     // 7, 8: the line's first four characters name its handlers; a boot line's too
     const w = l.substr(0, 4);
-    let claimed = BOOT.indexOf(w) > 0 && restart(l);
+    let claimed = (w == 'RDY' || w == '+CFU' || w == 'NORM' || w == 'UNDE' || w == 'OVER') && restart(l);
     for (let h = urcs[w]; h; h = h.n) if (!l.indexOf(h.p)) (claimed = true), h.f(l);
     if (!claimed) {
       // 9: collected by a command that takes every line (or any, before its OK), else onLine's
@@ -288,13 +278,12 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     }
   }
 
-  /** 3: a header of counted data; 4: a write-on line. */
+  /** 3: a header of counted data. */
   function header(c: any, l: string): void {
     const t = l.substr(l.lastIndexOf(',') + 1).trim();
     const k = t ? +t : -1;
     c.lines.push(l);
-    if (c.counted && k >= 0 && k % 1 == 0) {
-      (c.counts = c.counts || []).push(k);
+    if (k >= 0 && k % 1 == 0) {
       sink = c.onData || null;
       if (!sink && c.data == null) c.data = '';
       cnt = k;
@@ -305,26 +294,35 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
       }
       return;
     }
-    if (c.counted) return end(c, err('E_PROTOCOL', c.line + ': no byte count in ' + l, { command: c.line }));
-    // 4
-    const p = c.payload;
-    const have = p ? p.length : 0;
-    if (!(k >= 0) || k % 1 || k > have) return end(c, err('E_PROTOCOL', c.line + ': asked for ' + t + ' bytes, ' + have + ' given', { command: c.line }));
-    if (k) {
-      serial.write(k == have ? p : p.subarray ? p.subarray(0, k) : p.substr(0, k));
-      c.written = (c.written || 0) + k;
-    }
+    end(c, err('E_PROTOCOL', c.line + ': no byte count in ' + l, { command: c.line }));
   }
 
   /**
-   * The rest of steps 1-6: OK before a final, errors, finals, the echo, the prompt, collected lines. (The steps' lines are unlike each other, so the likeliest are tried first.)
+   * Steps 1-6 for command c (true when line l was its): a header, a write-on line, OK, errors, finals, the echo, the
+   * prompt, collected lines. (The steps' lines are unlike each other, so the likeliest are tried first.)
    */
   function other(c: any, l: string): any {
     const ph = c.ph_;
+    if (ph == Ph.SENT && startsWith(l, c.counted)) return header(c, l), 1;
+    if (ph == Ph.SENT && c.writeOn && !l.indexOf(c.writeOn)) {
+      // 4
+      const t = l.substr(l.lastIndexOf(',') + 1).trim();
+      const k = t ? +t : -1;
+      const p = c.payload;
+      const have = p ? p.length : 0;
+      c.lines.push(l);
+      if (!(k >= 0) || k % 1 || k > have) return end(c, err('E_PROTOCOL', c.line + ': asked for ' + t + ' bytes, ' + have + ' given', { command: c.line })), 1;
+      if (k) {
+        serial.write(k == have ? p : p.subarray ? p.subarray(0, k) : p.substr(0, k));
+        c.written = (c.written || 0) + k;
+      }
+      return 1;
+    }
     if (l == 'OK') {
-      // 5, with a final to come: a final that came first ends it now; else the wait for it begins (a second OK
+      // 5; with a final to come: a final that came first ends it now; else the wait for it begins (a second OK
       // changes nothing)
-      if (c.early_) end(c, null, c.early_);
+      if (!c.afterOk) end(c, null, l);
+      else if (c.early_) end(c, null, c.early_);
       else if (ph != Ph.AFTER_OK) {
         c.ph_ = Ph.AFTER_OK;
         clearTimeout(timer);
@@ -423,15 +421,26 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     }
   }
 
-  /** Writes command `c` (sent while all is idle) or the next queued one, or starts a resync when one is due and someone waits. */
+  /**
+   * Writes the next queued command, or starts a resync when one is due and someone waits. With `c` (a command send()
+   * does not write at once), checks and queues it first.
+   */
   function kick(c?: any): void {
-    if (!c) {
-      if (state == 3 || cur) return;
-      if (state == 1 && queue.length) return (state = 2), (probes = 0), synced(null, {});
-      c = queue[0];
-      if (!c || (state && c.cb_ != synced)) return;
-      queue.shift();
+    if (c) {
+      const e = refusal(c, state, queue.length, o.maxQueue || 32);
+      if (e) {
+        const cb = c.cb_;
+        c.cb_ = null;
+        return void setTimeout(cb, 0, e);
+      }
+      valid = c.line;
+      queue.push(c);
     }
+    if (state == 3 || cur) return;
+    if (state == 1 && queue.length) return (state = 2), (probes = 0), synced(null, {});
+    c = queue[0];
+    if (!c || (state && c.cb_ != synced)) return;
+    queue.shift();
     cur = c;
     c.ph_ = c.prompt ? Ph.PROMPT : Ph.SENT;
     timer = setTimeout(overflow, c.timeout || o.timeout || 5000, 3, c);
@@ -492,21 +501,19 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
   }
 
   function send(c: any, cb: Callback): void {
-    // (the client encodes every value it writes: this only keeps a raw line from being several, or too long; a line
-    // checked once is not checked again: a retrieve sends the same AT+POP3READ over and over)
-    const fast = c.line === valid && !state && !cur && !queue.length && c.payload == null;
+    // (the client encodes every value it writes: kick() only keeps a raw line from being several, or too long; a line
+    // checked once is not checked again: a retrieve sends the same AT+POP3READ over and over. In step and with nothing
+    // on the wire, nothing is queued: a command that ends starts the next)
+    const fast = c.line === valid && !state && !cur && c.payload == null;
     c.cb_ = cb;
     c.lines = [];
-    c.early_ = c.counts = c.data = c.written = c.final = undefined;
-    if (fast) return kick(c);
-    const e = refusal(c, state, queue.length, o.maxQueue || 32);
-    if (e) {
-      c.cb_ = null;
-      return void setTimeout(cb, 0, e);
-    }
-    valid = c.line;
-    queue.push(c);
-    kick();
+    c.early_ = c.data = c.written = c.final = undefined;
+    if (!fast) return kick(c);
+    // (what kick() does to write it: a call and the reading of kick's body would cost more than these lines)
+    cur = c;
+    c.ph_ = c.prompt ? Ph.PROMPT : Ph.SENT;
+    timer = setTimeout(overflow, c.timeout || o.timeout || 5000, 3, c);
+    serial.write(c.line + '\r');
   }
 
   function urc(p: string, f: (line: string) => void, remove?: boolean): void {
@@ -556,9 +563,6 @@ function refusal(c: any, state: number, queued: number, max: number): any {
   if (e) e.command = c.line;
   return e;
 }
-
-// the first four characters of the boot lines (restart() decides)
-const BOOT = ' RDY +CFU NORM UNDE OVER ';
 
 /** true when `l` starts with one of `list` (undefined entries and lists never match). */
 function startsWith(l: string, list?: (string | undefined)[]): boolean {

@@ -215,7 +215,6 @@ test('counted POP3READ data holding OK/ERROR/URC text and every byte value is da
   const o = await run(e, { line: 'AT+POP3READ=1460', counted: ['+POP3READ: 1,', '+POP3READ: 2,'], onData: (c) => parts.push(c) });
   assert.is(o.err, null);
   assert.is(parts.join(''), data);
-  assert.equal(o.res!.counts, [data.length]);
   assert.equal(o.res!.lines, [`+POP3READ: 2,${data.length}`]);
   assert.equal(urcs, ['+POP3READ: 3,500']);
 });
@@ -234,8 +233,16 @@ test('zero-length counted read', async () => {
   const { s, e } = engine();
   new Script(s, [{ expect: 'AT+POP3READ=1460\r', reply: `\r\n+POP3READ: 1,0\r\n\r\nOK\r\n` }]);
   const o = await run(e, { line: 'AT+POP3READ=1460', counted: ['+POP3READ: 1,', '+POP3READ: 2,'] });
-  assert.equal(o.res!.counts, [0]);
+  assert.equal(o.res!.lines, ['+POP3READ: 1,0']);
   assert.is(o.res!.data, '');
+});
+
+test('a counted header without a byte count is a ProtocolError', async () => {
+  const { s, e } = engine();
+  new Script(s, [{ expect: 'AT+POP3READ=1460\r', reply: `\r\n+POP3READ: 1,12x\r\n` }]);
+  const o = await run(e, { line: 'AT+POP3READ=1460', counted: ['+POP3READ: 1,'] });
+  assert.is(o.err!.code, 'E_PROTOCOL');
+  e.close();
 });
 
 test('a line longer than the receive buffer: OverflowError, then resync and the engine works again', async () => {
