@@ -278,11 +278,12 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     }
   }
 
-  /** 3: a header of counted data. */
-  function header(c: any, l: string): void {
+  /** 3: a header of counted data. A write-on line (4) is read here too: its byte count is returned (-1, NaN: none). */
+  function header(c: any, l: string): any {
     const t = l.substr(l.lastIndexOf(',') + 1).trim();
     const k = t ? +t : -1;
     c.lines.push(l);
+    if (!c.counted) return k;
     if (k >= 0 && k % 1 == 0) {
       sink = c.onData || null;
       if (!sink && c.data == null) c.data = '';
@@ -306,12 +307,10 @@ export function connect(serial: SerialLike, options?: EngineOptions): Engine {
     if (ph == Ph.SENT && startsWith(l, c.counted)) return header(c, l), 1;
     if (ph == Ph.SENT && c.writeOn && !l.indexOf(c.writeOn)) {
       // 4
-      const t = l.substr(l.lastIndexOf(',') + 1).trim();
-      const k = t ? +t : -1;
+      const k = header(c, l);
       const p = c.payload;
       const have = p ? p.length : 0;
-      c.lines.push(l);
-      if (!(k >= 0) || k % 1 || k > have) return end(c, err('E_PROTOCOL', c.line + ': asked for ' + t + ' bytes, ' + have + ' given', { command: c.line })), 1;
+      if (!(k >= 0) || k % 1 || k > have) return end(c, err('E_PROTOCOL', c.line + ': cannot write what ' + l + ' asks for (' + have + ' bytes given)', { command: c.line })), 1;
       if (k) {
         serial.write(k == have ? p : p.subarray ? p.subarray(0, k) : p.substr(0, k));
         c.written = (c.written || 0) + k;
