@@ -34,7 +34,7 @@ export interface MailBench {
   firstAlertCommands: string[];
   /** command names of the repeat alert, in order, e.g. "AT+SMTPSRV" */
   repeatAlertCommands: string[];
-  /** true when the repeat alert sent AT+EMAILCID / AT+EMAILTO / AT+SAPBR / AT+SMTPCS / a =? form / the clear-list AT+SMTPRCPT=0 */
+  /** true when the repeat alert sent AT+EMAILCID / AT+EMAILTO / AT+EMAILSSL / AT+SAPBR / AT+SMTPCS / a =? form / the clear-list AT+SMTPRCPT=0 */
   repeatAlertResendsHeld: boolean;
   /** the offending command lines, if any */
   repeatAlertHeldSent: string[];
@@ -184,7 +184,7 @@ function commandName(line: string): string {
   return 'AT' + m[1] + (rest === '=?' || rest === '?' ? rest : '');
 }
 
-const HELD = ['AT+EMAILCID', 'AT+EMAILTO', 'AT+SAPBR', 'AT+SMTPCS'];
+const HELD = ['AT+EMAILCID', 'AT+EMAILTO', 'AT+EMAILSSL', 'AT+SAPBR', 'AT+SMTPCS'];
 
 async function roundTrips(servers: MailServers, log: (s: string) => void): Promise<Pick<MailBench, 'roundTripsFirstAlert' | 'roundTripsRepeatAlert' | 'firstAlertCommands' | 'repeatAlertCommands' | 'repeatAlertResendsHeld' | 'repeatAlertHeldSent'>> {
   const r = await rig(servers, {}, false);

@@ -1,4 +1,4 @@
-// `npm run demo [-- --board <id>]`: the main job. Builds the boards' Storage modules, starts Dovecot and the SMTP
+// `npm run demo [-- --board <id>] [--tls implicit|starttls]`: the main job. Builds the boards' Storage modules, starts Dovecot and the SMTP
 // server, starts the SIM900 emulator (paced at the board's baud rate), and runs the board as it runs on the board:
 // its Storage holds the library's modules, mail.json and a picture; .bootcde starts the example app; a small driver
 // (the Storage module "s9demo") sends the picture as an alert through the outbox, then reads it back over POP3
@@ -12,6 +12,11 @@
 // gives the library's Storage bytes and process.memory(): usage after boot and app start, the most seen (sampled at
 // every AT command's completion), and the interpreter's total. Build the interpreter with the board's JsVar count
 // (make BOARD=LINUX VARIABLES=<n>) for figures that mean that board.
+//
+// With --tls the servers refuse plaintext (TLS from the first byte, or STARTTLS/STLS required), the module has
+// AT+EMAILSSL and the board's accounts ask for that mode; the line
+//   tls: <mode>, smtp <TLS version>, pop3 <TLS version>
+// tells what the servers saw on their side of the connections.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +29,9 @@ import { Sim900Emulator } from './emulator';
 import { servePty } from './emulator/pty';
 import { bootInterpreter, espruinoBinary, writeStorage } from './interpreter';
 import { bootSandbox } from './sandbox';
-import { clientAccounts, startMailServers } from './servers';
+import { clientAccounts, startMailServers, type MailServers } from './servers';
 import { Pop3Client } from './servers/pop3-client';
+import { testCertificate } from './servers/tls';
 
 /** Deterministic "camera picture": xorshift bytes, so a run can be compared with another. */
 function picture(n: number): Buffer {
@@ -111,20 +117,48 @@ function option(name: string): string | undefined {
   return v;
 }
 
+/** The board's accounts for the servers, asking for TLS mode `tls` when given. */
+function accounts(s: MailServers, tls: string | undefined): ReturnType<typeof clientAccounts> {
+  const a = clientAccounts(s);
+  if (tls) Object.assign(a.smtp, { ssl: tls }), Object.assign(a.pop3, { ssl: tls });
+  return a;
+}
+
+/** What the servers saw of the demo's TLS, from their side: "smtp <version>, pop3 <version>" ("none": plaintext). */
+async function tlsSeen(s: MailServers, byBoard: boolean): Promise<string> {
+  const m = s.smtp.received[s.smtp.received.length - 1];
+  // (the log-in that read the alert back; Dovecot logs it a little after the client has its +OK)
+  const l = await s.pop3.waitForLogin(0);
+  return `smtp ${(m && m.tls && m.tls.protocol) || 'none'}, pop3 ${l.tls || 'none'}${byBoard ? '' : " (the host's read-back)"}`;
+}
+
+/** The host's own POP3 connection to the demo's Dovecot, in its TLS mode (the test certificate trusted). */
+async function hostPop3(s: MailServers): Promise<Pop3Client> {
+  const t = { ca: testCertificate().cert, servername: 'localhost' };
+  if (s.pop3.tls === 'implicit') return Pop3Client.connectTls(s.pop3.port, s.pop3.host, t);
+  const pop = await Pop3Client.connect(s.pop3.port, s.pop3.host);
+  if (s.pop3.tls === 'starttls') await pop.stls(t);
+  return pop;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
-  for (const a of process.argv.slice(2)) if (a.startsWith('--') && a !== '--board') throw new Error(`unknown option ${a} (usage: npm run demo [-- --board <${boardIds().join('|')}>])`);
+  const usage = `usage: npm run demo [-- --board <${boardIds().join('|')}>] [--tls implicit|starttls]`;
+  for (const a of process.argv.slice(2)) if (a.startsWith('--') && a !== '--board' && a !== '--tls') throw new Error(`unknown option ${a} (${usage})`);
   const id = option('--board') || 'linux';
   if (!boardIds().includes(id)) throw new Error(`unknown board "${id}"; boards: ${boardIds().join(', ')}`);
+  const tls = option('--tls');
+  if (tls !== undefined && tls !== 'implicit' && tls !== 'starttls') throw new Error(`--tls is implicit or starttls (${usage})`);
   const binary = espruinoBinary();
   console.log(`building the ${id} board's Storage modules`);
   const built = await buildBoard(id);
   if (built.problems.length) throw new Error(built.problems.join('\n'));
   const board = built.board;
-  const servers = await startMailServers();
-  console.log(`Dovecot POP3 on 127.0.0.1:${servers.pop3.port}, SMTP on 127.0.0.1:${servers.smtp.port}`);
+  const servers = await startMailServers({ tls });
+  const how = tls === 'implicit' ? ' (TLS only)' : tls ? ' (STARTTLS/STLS required)' : '';
+  console.log(`Dovecot POP3 on 127.0.0.1:${servers.pop3.port}, SMTP on 127.0.0.1:${servers.smtp.port}${how}`);
   const baud = board.baud;
-  const emu = new Sim900Emulator({ baud, sapbrOpenDelayMs: [300, 600], sapbrCloseDelayMs: [100, 200], networkDelayMs: [50, 150] });
+  const emu = new Sim900Emulator({ baud, sapbrOpenDelayMs: [300, 600], sapbrCloseDelayMs: [100, 200], networkDelayMs: [50, 150], emailssl: !!tls });
   await new Promise<void>((r) => emu.once('booted', () => r()));
   await emu.drained();
   if (process.env.ESPRUINO_TRACE) {
@@ -139,7 +173,7 @@ async function main(): Promise<void> {
     emailTimeout: 30,
     to: ['ops@example.org'],
     from: { address: 'gate-camera@example.org', name: 'Gate camera' },
-    ...clientAccounts(servers),
+    ...accounts(servers, tls),
     inbox: { every: 0, deleteAfter: true },
     watchdog: 0,
   };
@@ -173,6 +207,7 @@ async function main(): Promise<void> {
   const files: Record<string, string | Buffer> = { ...built.files, 'mail.json': '', 'cam.jpg': pic, s9demo: DRIVER };
   const finished = () => end !== null && (!receives || got.length > 0 || !!failure || !!(end && end.err)) && doneSeen;
   let doneSeen = false;
+  let tlsLine = '';
   const watch = (r: any) => {
     onReport(r);
     if (r.done) doneSeen = true;
@@ -245,7 +280,7 @@ async function main(): Promise<void> {
     if (failure) throw new Error(failure);
     if (!receives) {
       // the board reads no mail: the host takes the alert from Dovecot
-      const pop = await Pop3Client.connect(servers.pop3.port);
+      const pop = await hostPop3(servers);
       await pop.login(servers.pop3.user, servers.pop3.password);
       const { count } = await pop.stat();
       const m = await simpleParser(await pop.retr(count));
@@ -255,6 +290,7 @@ async function main(): Promise<void> {
       mail = { subject: m.subject, from: m.from!.value, size: 0, attachments: a ? [{ name: a.filename, type: a.contentType }] : [] };
       console.log('  the board reads no mail (no POP3 or MIME reader on it): the host fetched the alert from Dovecot');
     }
+    if (tls) tlsLine = `tls: ${tls}, ${await tlsSeen(servers, receives)}`;
   } finally {
     emu.close();
     await servers.stop();
@@ -268,6 +304,7 @@ async function main(): Promise<void> {
   if (binary) console.log(`  the peak came at ${end.peakAt}`);
   if (binary) console.log(`board ${id}: storage ${built.libraryBytes} bytes, jsvars idle ${idle}, peak ${end.peak}, total ${total}`);
   else console.log(`board ${id}: storage ${built.libraryBytes} bytes (goal ${goals(board).storageBytes}; JsVars are measured on the interpreter: ESPRUINO=...)`);
+  if (tlsLine) console.log(tlsLine);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   if (sha(back) !== sha(pic)) throw new Error(`sha256 mismatch: sent ${pic.length} bytes, retrieved ${back.length} bytes`);
   console.log(`demo ok: sent ${pic.length} bytes, retrieved ${back.length} bytes, sha256 match`);

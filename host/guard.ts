@@ -188,6 +188,20 @@ function regexReadAsDivision(code: string, start: number): boolean {
   return true;
 }
 
+/**
+ * `for (k in o) ... delete o[...]`: Espruino 2v29's for-in ends when the key it stands on is deleted (measured: of
+ * {A,B,C,D,E}, deleting every key but A in the loop deletes only B). Copy the keys to keep, or collect and delete after.
+ */
+function deleteInForIn(loop: any, code: string, add: (node: any, construct: string) => void): void {
+  const obj = code.slice(loop.right.start, loop.right.end);
+  walk.simple(loop.body, {
+    UnaryExpression(n: any) {
+      if (n.operator === 'delete' && n.argument.type === 'MemberExpression' && code.slice(n.argument.object.start, n.argument.object.end) === obj)
+        add(n, `delete ${obj}[...] inside for (... in ${obj}) (Espruino's for-in ends when the key it stands on is deleted)`);
+    },
+  });
+}
+
 /** Lists the Espruino-incompatible constructs in `code` (a whole module). */
 export function checkEspruino(code: string): Violation[] {
   const out: Violation[] = [];
@@ -247,6 +261,7 @@ export function checkEspruino(code: string): Violation[] {
         break;
       case 'ForInStatement':
         loopCheck(node, node.left);
+        deleteInForIn(node, code, add);
         break;
       case 'ForStatement':
         loopCheck(node, node.init);

@@ -2,6 +2,7 @@
 // Starts a SIM900 emulator on a pseudo-terminal (socat), on a TCP port, or on stdin/stdout.
 
 import * as net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { Sim900Emulator } from './sim900';
 import { servePty } from './pty';
 import type { PartialOptions, Faults } from './options';
@@ -16,6 +17,10 @@ export const HELP = `SIM900 emulator
   --baud <n>            pace output at n baud (10 bits per byte); 0 = no pacing (default 0)
   --seed <n>            seed of every random choice (default 1)
   --dialect sim900|sim800   body entry with "> " prompt (sim900) or AT+SMTPBODY=<len> + DOWNLOAD (sim800)
+  --emailssl on|off     the firmware has AT+EMAILSSL (default: sim800 on, sim900 off)
+  --tls-verify <ca.pem> the module verifies the servers' certificates against these authorities (default: it
+                        does not verify; a refused certificate ends the session with 63)
+  --tls-max 1.2|1.3     newest TLS version the module speaks (default 1.2)
   --chunk <n>           split output into random chunks of 1..n bytes
   --noise-rate <p>      probability of a noise URC (RING, +CMTI, +CREG, Call Ready, ...) at each line boundary
                         (--noise is the same)
@@ -90,6 +95,28 @@ export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string;
         const d = v();
         if (d !== 'sim900' && d !== 'sim800') throw new Error('--dialect is sim900 or sim800');
         opts.dialect = d;
+        break;
+      }
+      case '--emailssl': {
+        const x = v();
+        if (x !== 'on' && x !== 'off') throw new Error('--emailssl is on or off');
+        opts.emailssl = x === 'on';
+        break;
+      }
+      case '--tls-verify': {
+        const f = v();
+        try {
+          opts.tlsCa = readFileSync(f);
+        } catch (e) {
+          throw new Error(`--tls-verify: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        opts.tlsVerify = true;
+        break;
+      }
+      case '--tls-max': {
+        const x = v();
+        if (x !== '1.2' && x !== '1.3') throw new Error('--tls-max is 1.2 or 1.3');
+        opts.tlsMaxVersion = x === '1.2' ? 'TLSv1.2' : 'TLSv1.3';
         break;
       }
       case '--chunk': opts.chunkMax = num(v(), a); break;

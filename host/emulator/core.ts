@@ -7,6 +7,7 @@ import { parseParams, hasControl, ExtendedCommand, Param } from './atparse';
 import type { EmulatorOptions, Range } from './options';
 import type { Prng } from './prng';
 import { OutputQueue } from './output';
+import type { TlsSetup } from './netline';
 import { pumpInput } from './input';
 import {
   Mode, Res, OK, ERR, BearerProfile, EmailSettings, SmtpState, Pop3State, SentRecord, freshBearer, freshEmail,
@@ -183,6 +184,17 @@ export class Core {
   routeTo(host: string, port: number, service: 'smtp' | 'pop3'): { host: string; port: number } {
     const r = this.opts.route ? this.opts.route(host, port, service) : null;
     return r || { host, port };
+  }
+
+  /** The firmware has AT+EMAILSSL (option emailssl, else what the dialect's module has). */
+  hasEmailSsl(): boolean {
+    return this.opts.emailssl ?? this.opts.dialect === 'sim800';
+  }
+
+  /** How the module speaks TLS to `host`, the name given in AT+SMTPSRV / AT+POP3SRV (before any routing). */
+  tlsSetup(host: string): TlsSetup {
+    const o = this.opts;
+    return { servername: host, verify: o.tlsVerify, ca: o.tlsCa ?? undefined, maxVersion: o.tlsMaxVersion };
   }
 
   /** A drawn delay that models the network's side of an AT+EMAILTO wait: scaled by timeoutScale like it. */

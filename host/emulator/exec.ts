@@ -38,6 +38,7 @@ const EXTENDED: Record<string, Handler> = {
   '+SAPBR': sapbr,
   '+EMAILCID': settings.emailcid,
   '+EMAILTO': settings.emailto,
+  '+EMAILSSL': settings.emailssl,
   '+SMTPSRV': settings.smtpsrv,
   '+SMTPAUTH': settings.smtpauth,
   '+SMTPFROM': settings.smtpfrom,

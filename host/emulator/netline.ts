@@ -2,6 +2,7 @@
 // Failures are thrown as NetFail with the manual's result code.
 
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import * as dns from 'node:dns';
 
 export class NetFail extends Error {
@@ -37,8 +38,29 @@ export async function resolveHost(host: string): Promise<string> {
   }
 }
 
+/**
+ * How the module speaks TLS (AT+EMAILSSL): the name it asked for (SNI, and checked against the certificate when
+ * verifying), whether it verifies the server's certificate, against which authorities, and its newest TLS version.
+ */
+export interface TlsSetup {
+  servername: string;
+  verify: boolean;
+  ca?: string | Buffer | Array<string | Buffer>;
+  maxVersion: tls.SecureVersion;
+}
+
+/** What a TLS handshake settled, for the transcript and tests. */
+export interface TlsInfo {
+  protocol: string;
+  cipher: string;
+  authorized: boolean;
+  authorizationError: string | null;
+}
+
 export class LineConn {
   private sock: net.Socket;
+  /** Set once the connection speaks TLS. */
+  tls: TlsInfo | null = null;
   private buf: Buffer = Buffer.alloc(0);
   private waiter: (() => void) | null = null;
   private failure: NetFail | null = null;
@@ -52,6 +74,10 @@ export class LineConn {
 
   private constructor(sock: net.Socket) {
     this.sock = sock;
+    this.attach(sock);
+  }
+
+  private attach(sock: net.Socket): void {
     sock.on('data', (d: Buffer) => {
       if (this.onRaw) {
         this.onRaw(d);
@@ -69,6 +95,56 @@ export class LineConn {
     };
     sock.on('error', (e) => fail('TCP error: ' + e.message));
     sock.on('close', () => fail('TCP connection closed by peer'));
+  }
+
+  /**
+   * TLS over this connection: at once for implicit TLS, after the server's go-ahead for STARTTLS/STLS. A failed
+   * handshake (no TLS server there, a version or cipher both sides lack, a certificate refused) throws NetFail(63):
+   * the manual has no code of its own for it, and to the module it is a connection that could not be made.
+   */
+  startTls(t: TlsSetup, timeoutMs: number): Promise<TlsInfo> {
+    const raw = this.sock;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('error');
+    raw.removeAllListeners('close');
+    const name = net.isIP(t.servername) ? undefined : t.servername;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const s = tls.connect({ socket: raw, servername: name, rejectUnauthorized: t.verify, ca: t.ca, maxVersion: t.maxVersion, minVersion: 'TLSv1' });
+      const fail = (why: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        // (an abort from outside, a bearer lost during the handshake, keeps its own code)
+        const f = this.failure || new NetFail(CODE.tcp, 'TLS: ' + why);
+        this.transcript.push('TLS: ' + why);
+        s.destroy();
+        this.abort(f);
+        reject(f);
+      };
+      const timer = setTimeout(() => fail('no handshake within ' + timeoutMs + ' ms'), timeoutMs);
+      s.once('error', (e) => fail(e.message));
+      s.once('close', () => fail('connection closed during the handshake'));
+      s.once('secureConnect', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        s.removeAllListeners('error');
+        s.removeAllListeners('close');
+        const c = s.getCipher();
+        const info: TlsInfo = {
+          protocol: s.getProtocol() || '?',
+          cipher: c ? c.name : '?',
+          authorized: s.authorized,
+          authorizationError: s.authorizationError ? String(s.authorizationError) : null,
+        };
+        this.tls = info;
+        this.transcript.push(`TLS: ${info.protocol} ${info.cipher}${info.authorized ? ', certificate verified' : ', certificate not verified'}`);
+        this.sock = s;
+        this.attach(s);
+        resolve(info);
+      });
+    });
   }
 
   static connect(host: string, port: number, timeoutMs: number): Promise<LineConn> {
@@ -211,8 +287,8 @@ export class NetSession {
     if (this.aborted) throw this.aborted;
   }
 
-  /** DNS, then TCP, each honouring an abort that came meanwhile. */
-  protected async open(host: string, port: number, timeoutMs: number, onClose: (f: NetFail) => void): Promise<LineConn> {
+  /** DNS, then TCP, then TLS when `implicitTls` is given, each honouring an abort that came meanwhile. */
+  protected async open(host: string, port: number, timeoutMs: number, onClose: (f: NetFail) => void, implicitTls?: TlsSetup | null): Promise<LineConn> {
     const ip = await resolveHost(host);
     this.check();
     const conn = await LineConn.connect(ip, port, timeoutMs);
@@ -222,6 +298,18 @@ export class NetSession {
       conn.abort(this.aborted);
       throw this.aborted;
     }
+    if (implicitTls) await this.secure(implicitTls, timeoutMs);
     return conn;
+  }
+
+  /** The TLS handshake on the open connection (implicit TLS, or after STARTTLS/STLS was accepted). */
+  protected async secure(t: TlsSetup, timeoutMs: number): Promise<void> {
+    const conn = this.conn!;
+    const onClose = conn.onClose;
+    // (a failed handshake is this step's result, not a connection lost while idle)
+    conn.onClose = null;
+    await conn.startTls(t, timeoutMs);
+    conn.onClose = onClose;
+    this.check();
   }
 }

@@ -109,6 +109,22 @@ export interface EmulatorOptions {
   busyInput: 'queue' | 'drop';
   /** The name used in EHLO. */
   ehloName: string;
+  /**
+   * The firmware has AT+EMAILSSL (the SIM800 family does; the V1.02 SIM900 manual has no such command, some SIM900
+   * firmware accepts it). Left out: what the dialect's module has (sim800 yes, sim900 no). Without it every form of
+   * AT+EMAILSSL answers ERROR.
+   */
+  emailssl?: boolean;
+  /**
+   * The module checks the server's certificate (chain to `tlsCa`, and the name given in AT+SMTPSRV/AT+POP3SRV).
+   * Default false: SIMCom's e-mail TLS does not verify unless certificates are loaded into the module, which these
+   * commands cannot do. A refused certificate fails the handshake: +SMTPSEND: 63 / +POP3IN: 63.
+   */
+  tlsVerify: boolean;
+  /** The authorities trusted when tlsVerify is on (PEM); null: Node's built-in list. */
+  tlsCa: string | Buffer | null;
+  /** The newest TLS version the module speaks (its TLS stack predates TLS 1.3). */
+  tlsMaxVersion: 'TLSv1.2' | 'TLSv1.3';
   /** The module's clock for the Date header (default: now). */
   now: () => Date;
   maxima: Maxima;
@@ -183,6 +199,9 @@ export function defaultOptions(): EmulatorOptions {
     pop3RateBps: 0,
     busyInput: 'queue',
     ehloName: 'sim900',
+    tlsVerify: false,
+    tlsCa: null,
+    tlsMaxVersion: 'TLSv1.2',
     now: () => new Date(),
     maxima: { ...DEFAULT_MAXIMA },
     faults: { ...DEFAULT_FAULTS, noiseUrcs: DEFAULT_FAULTS.noiseUrcs.slice() },

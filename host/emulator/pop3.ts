@@ -1,14 +1,18 @@
-// The emulator's own POP3 client (what the module does for AT+POP3IN ... AT+POP3OUT), on a plain TCP socket.
-// Login codes (manual 2.14): 1 ok, 62 DNS, 63 TCP, 64 timeout, 65 server response error, 66 server rejects
-// the login, 67 incorrect user name, 68 incorrect user name or password (61 is the emulator's: bearer).
+// The emulator's own POP3 client (what the module does for AT+POP3IN ... AT+POP3OUT), on TCP, with TLS from the
+// start or after STLS (RFC 2595) as AT+EMAILSSL asks. Login codes (manual 2.14): 1 ok, 62 DNS, 63 TCP (and a failed
+// TLS handshake), 64 timeout, 65 server response error (STLS refused too), 66 server rejects the login, 67
+// incorrect user name, 68 incorrect user name or password (61 is the emulator's: bearer).
 
-import { NetFail, NetSession, CODE } from './netline';
+import { NetFail, NetSession, CODE, type TlsSetup } from './netline';
 
 export interface Pop3Job {
   host: string;
   port: number;
   user: string;
   password: string;
+  /** AT+EMAILSSL: 0 plain, 1 TLS from the start, 2 STLS after the greeting. */
+  ssl: number;
+  tls: TlsSetup;
   timeoutMs: number;
   /** Extra time the server takes for each answer (a slow stage), drawn per answer; default none. */
   replyDelayMs?: () => number;
@@ -35,11 +39,22 @@ export class Pop3Session extends NetSession {
 
   async login(): Promise<number> {
     const j = this.job;
-    const conn = await this.open(j.host, j.port, j.timeoutMs, (f) => {
-      if (this.onLost) this.onLost(f);
-    });
+    const conn = await this.open(
+      j.host,
+      j.port,
+      j.timeoutMs,
+      (f) => {
+        if (this.onLost) this.onLost(f);
+      },
+      j.ssl === 1 ? j.tls : null,
+    );
     const g = await conn.readLine(await this.slowAnswer(this.delay(), j.timeoutMs));
     if (!g.startsWith('+OK')) throw new NetFail(CODE.response, 'greeting: ' + g);
+    if (j.ssl === 2) {
+      const r = await this.simple('STLS');
+      if (!r.startsWith('+OK')) throw new NetFail(CODE.response, 'STLS: ' + r);
+      await this.secure(j.tls, j.timeoutMs);
+    }
     const u = await this.simple('USER ' + j.user);
     if (!u.startsWith('+OK')) throw new NetFail(u.indexOf('[IN-USE]') >= 0 || u.indexOf('[SYS') >= 0 ? 66 : 67, 'USER: ' + u);
     const p = await this.simple('PASS ' + j.password, 'PASS <password>');

@@ -1,8 +1,9 @@
-// The emulator's own SMTP client (what the module's firmware does on AT+SMTPSEND), on a plain TCP socket.
-// Result codes follow the manual: 1 ok, 62 DNS, 63 TCP, 64 timeout, 65 server error reply, 66 not
-// authenticated, 67 authentication failed, 68 bad recipient (61 is decided by the emulator: bearer).
+// The emulator's own SMTP client (what the module's firmware does on AT+SMTPSEND), on TCP, with TLS from the start
+// or after STARTTLS as AT+EMAILSSL asks. Result codes follow the manual: 1 ok, 62 DNS, 63 TCP (and a failed TLS
+// handshake), 64 timeout, 65 server error reply (STARTTLS refused or not offered too), 66 not authenticated, 67
+// authentication failed, 68 bad recipient (61 is decided by the emulator: bearer).
 
-import { NetFail, NetSession, CODE } from './netline';
+import { NetFail, NetSession, CODE, type TlsSetup } from './netline';
 import { composeMessage, dotStuff, MailSettings } from './compose';
 
 export interface SmtpJob {
@@ -12,6 +13,9 @@ export interface SmtpJob {
   user: string;
   password: string;
   ehloName: string;
+  /** AT+EMAILSSL: 0 plain, 1 TLS from the start, 2 STARTTLS after EHLO. */
+  ssl: number;
+  tls: TlsSetup;
   /** Per-reply timeout (ms). */
   timeoutMs: number;
   /** Extra time the server takes for each reply (a slow stage), drawn per reply; default none. */
@@ -85,19 +89,30 @@ export class SmtpSession extends NetSession {
     if (name !== 'sent') this.check();
   }
 
+  /** EHLO, or HELO when EHLO is refused: the server's capabilities (upper case; none after HELO). */
+  private async hello(): Promise<string[]> {
+    const ehlo = await this.cmd('EHLO ' + this.job.ehloName);
+    if (ehlo.code === 250) return ehlo.lines.slice(1).map((s) => s.toUpperCase());
+    const helo = await this.cmd('HELO ' + this.job.ehloName);
+    if (helo.code !== 250) throw new NetFail(CODE.response, 'HELO ' + helo.code);
+    return [];
+  }
+
   /** Runs the whole dialogue. Resolves 1 or throws NetFail with the result code. */
   async run(): Promise<number> {
     const j = this.job;
-    const conn = await this.open(j.host, j.port, j.timeoutMs, (f) => this.hooks.lost(f));
+    const conn = await this.open(j.host, j.port, j.timeoutMs, (f) => this.hooks.lost(f), j.ssl === 1 ? j.tls : null);
     const greet = await this.reply();
     if (greet.code !== 220) throw new NetFail(CODE.response, 'greeting ' + greet.code);
     this.stage('greeting', this);
-    let ehlo = await this.cmd('EHLO ' + j.ehloName);
-    let caps: string[] = [];
-    if (ehlo.code === 250) caps = ehlo.lines.slice(1).map((s) => s.toUpperCase());
-    else {
-      ehlo = await this.cmd('HELO ' + j.ehloName);
-      if (ehlo.code !== 250) throw new NetFail(CODE.response, 'HELO ' + ehlo.code);
+    let caps = await this.hello();
+    if (j.ssl === 2) {
+      // STARTTLS was asked for: a server without it, or refusing it, ends the send (never plaintext instead)
+      if (caps.indexOf('STARTTLS') < 0) throw new NetFail(CODE.response, 'server offers no STARTTLS');
+      const r = await this.cmd('STARTTLS');
+      if (r.code !== 220) throw new NetFail(CODE.response, 'STARTTLS ' + r.code);
+      await this.secure(j.tls, j.timeoutMs);
+      caps = await this.hello();
     }
     this.stage('ehlo', this);
     if (j.authType === 1) {

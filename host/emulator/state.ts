@@ -79,6 +79,8 @@ export interface EmailSettings {
   subject: string;
   body: Buffer;
   charset: string;
+  /** AT+EMAILSSL: kept across sends (unlike server and recipients), lost at a reset. */
+  ssl: number;
   fileType: number;
   fileName: string;
   encodeType: number;
@@ -103,6 +105,7 @@ export function freshEmail(): EmailSettings {
     subject: '',
     body: Buffer.alloc(0),
     charset: 'ASCII',
+    ssl: 0,
     fileType: 0,
     fileName: '',
     encodeType: 0,

@@ -1,12 +1,16 @@
 // A real POP3 server for host tests and the demo: Debian's Dovecot run in the foreground with its own
 // configuration in a fresh temporary folder (no system configuration, no system service), POP3 only, on
 // 127.0.0.1 and a free port, plaintext USER/PASS allowed, a passwd-file with the test users and their Maildirs.
+// With `tls` it refuses plaintext instead: POP3S on the port (implicit), or STLS required before USER/PASS
+// (then on 127.0.0.2, see STARTTLS_HOST).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, chmodSync, mkdirSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { ensureMaildir, type MaildirOwner } from './maildir';
+import { testCertificate, type TestCertificate, type TlsMode } from './tls';
 
 export interface PopUser {
   user: string;
@@ -34,6 +38,18 @@ export interface DovecotOptions {
    * refuse USER on a plain connection, {pop3_lock_session: 'yes'} to refuse a second session ([IN-USE]).
    */
   settings?: Record<string, string>;
+  /**
+   * TLS only (ssl = required, the certificate of ./tls): 'implicit' serves POP3S on the port (TLS from the first
+   * byte), 'starttls' serves POP3 that offers STLS and refuses USER/PASS before it. Default: plaintext only.
+   */
+  tls?: TlsMode;
+}
+
+/** A successful login as Dovecot logged it. */
+export interface DovecotLogin {
+  user: string;
+  /** The TLS protocol of the connection, e.g. 'TLSv1.3'; null for a plaintext login */
+  tls: string | null;
 }
 
 export interface DovecotUser extends PopUser {
@@ -42,7 +58,8 @@ export interface DovecotUser extends PopUser {
 }
 
 export interface DovecotHandle {
-  host: '127.0.0.1';
+  /** 127.0.0.1, or STARTTLS_HOST in 'starttls' mode */
+  host: string;
   port: number;
   /** First user's name, password and Maildir */
   user: string;
@@ -58,6 +75,12 @@ export interface DovecotHandle {
   logPath: string;
   /** Dovecot's log so far */
   log(): string;
+  /** The TLS mode it was started with; null for plaintext */
+  tls: TlsMode | null;
+  /** Successful logins so far, in log order */
+  logins(): DovecotLogin[];
+  /** Resolves with login number `index` (default: the next one) once Dovecot has logged it */
+  waitForLogin(index?: number, timeoutMs?: number): Promise<DovecotLogin>;
   stop(): Promise<void>;
 }
 
@@ -133,11 +156,11 @@ function groupName(gid: number): string | null {
   return null;
 }
 
-export function freePort(): Promise<number> {
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(0, host, () => {
       const a = s.address();
       const port = a && typeof a !== 'string' ? a.port : 0;
       s.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
@@ -145,10 +168,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Reads the POP3 greeting; resolves true on "+OK", false on refusal/other. */
-function probeBanner(port: number): Promise<boolean> {
+/** Reads the POP3 greeting (over TLS on an implicit-TLS port); resolves true on "+OK", false on refusal/other. */
+function probeBanner(host: string, port: number, cert: TestCertificate | null): Promise<boolean> {
   return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
+    const sock = cert ? tls.connect({ host, port, ca: cert.cert, servername: 'localhost' }) : net.connect({ host, port });
     let buf = '';
     const done = (ok: boolean) => {
       sock.destroy();
@@ -206,18 +229,48 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function configText(dir: string, port: number, runAs: string, runGroup: string, isRoot: boolean, authFailureDelay: number): string {
+/**
+ * Dovecot counts a connection whose remote address equals its local address as secured, whatever the settings
+ * ("localhost connections are always secured", login-common/client-common.c), and so would allow USER/PASS
+ * before STLS from a client on 127.0.0.1. In 'starttls' mode it listens here instead: Linux routes all of
+ * 127.0.0.0/8 to the loopback interface and connects to it from 127.0.0.1, so the two addresses differ.
+ */
+export const STARTTLS_HOST = '127.0.0.2';
+
+// the login line carries %k, the TLS security string ("TLSv1.3 with cipher ..."), for logins()
+const LOGIN_LOG_FORMAT = 'user=<%u> method=%m rip=%r lip=%l mpid=%e %c session=<%{session}> tls=<%k>';
+
+function sslText(mode: TlsMode | null, cert: TestCertificate | null): string {
+  if (!mode || !cert) return 'ssl = no\ndisable_plaintext_auth = no\n';
+  return `ssl = required
+ssl_cert = <${cert.certFile}
+ssl_key = <${cert.keyFile}
+disable_plaintext_auth = yes
+`;
+}
+
+function listenersText(host: string, port: number, mode: TlsMode | null): string {
+  const implicit = mode === 'implicit';
+  return `  inet_listener pop3 {
+    address = ${host}
+    port = ${implicit ? 0 : port}
+  }
+  inet_listener pop3s {
+${implicit ? `    address = ${host}\n    port = ${port}\n    ssl = yes\n` : '    port = 0\n'}  }
+`;
+}
+
+function configText(dir: string, host: string, port: number, runAs: string, runGroup: string, isRoot: boolean, authFailureDelay: number, mode: TlsMode | null, cert: TestCertificate | null): string {
   // Dovecot 2.3 syntax (Debian 12). Everything lives under `dir`.
   return `# written by host/servers/dovecot.ts for one test run
 protocols = pop3
-listen = 127.0.0.1
+listen = ${host}
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 info_log_path = ${dir}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
+login_log_format_elements = ${LOGIN_LOG_FORMAT}
+${sslText(mode, cert)}auth_mechanisms = plain login
 default_login_user = ${runAs}
 default_internal_user = ${runAs}
 default_internal_group = ${runGroup}
@@ -239,14 +292,7 @@ userdb {
   args = username_format=%u ${dir}/users
 }
 service pop3-login {
-  inet_listener pop3 {
-    address = 127.0.0.1
-    port = ${port}
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-${isRoot ? '' : '  chroot =\n'}}
+${listenersText(host, port, mode)}${isRoot ? '' : '  chroot =\n'}}
 `;
 }
 
@@ -276,6 +322,16 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
       throw new Error(`startDovecot: password for ${u.user} must be 1-128 printable ASCII characters without ':' or spaces`);
     }
   }
+
+  const authFailureDelay = opts.authFailureDelay ?? 0;
+  if (!(Number.isInteger(authFailureDelay) && authFailureDelay >= 0 && authFailureDelay <= 60)) {
+    throw new Error('startDovecot: authFailureDelay must be a whole number of seconds, 0-60');
+  }
+  const mode = opts.tls ?? null;
+  if (mode !== null && mode !== 'implicit' && mode !== 'starttls') throw new Error(`startDovecot: tls must be 'implicit' or 'starttls', got ${JSON.stringify(mode)}`);
+  // (before the temporary folder is made: a bad option or a missing openssl leaves nothing behind)
+  const cert = mode ? testCertificate() : null;
+  const host = mode === 'starttls' ? STARTTLS_HOST : '127.0.0.1';
 
   // Mail processes may not run as root: as root, run everything as `nobody`; otherwise as the current user.
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -316,10 +372,6 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   writeFileSync(join(dir, 'users'), passwd, { mode: 0o644 });
 
   const startTimeout = opts.startTimeoutMs ?? 15000;
-  const authFailureDelay = opts.authFailureDelay ?? 0;
-  if (!(Number.isInteger(authFailureDelay) && authFailureDelay >= 0 && authFailureDelay <= 60)) {
-    throw new Error('startDovecot: authFailureDelay must be a whole number of seconds, 0-60');
-  }
   let child: ChildProcess | null = null;
   let port = 0;
   let stderr = '';
@@ -332,8 +384,8 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   };
   // a free port found by bind-and-close can be taken by someone else before Dovecot binds it: retry then
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
-    port = opts.port ?? (await freePort());
-    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, port, runAs, runGroup, isRoot, authFailureDelay) + extraSettings(opts.settings), { mode: 0o644 });
+    port = opts.port ?? (await freePort(host));
+    writeFileSync(join(dir, 'dovecot.conf'), configText(dir, host, port, runAs, runGroup, isRoot, authFailureDelay, mode, cert) + extraSettings(opts.settings), { mode: 0o644 });
     // setpriv (util-linux, always on Debian) makes the kernel send SIGTERM to Dovecot if this process dies
     // without calling stop() (a crashed or killed test run), so no orphaned server outlives its test
     const argv = [binary, '-F', '-c', join(dir, 'dovecot.conf')];
@@ -349,7 +401,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
     while (!exited && Date.now() < deadline) {
       // a service that cannot start makes the master retry with growing pauses: give up at once instead
       if (/ Fatal: /.test(readLog())) break;
-      if (await probeBanner(port)) {
+      if (await probeBanner(host, port, mode === 'implicit' ? cert : null)) {
         up = true;
         break;
       }
@@ -366,7 +418,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
     const why = (stderr + readLog()).trim();
     if (opts.port !== undefined || !/in use/i.test(why)) {
       if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
-      throw new Error(`dovecot did not start on 127.0.0.1:${port}${exited ? ' (it exited)' : ` within ${startTimeout} ms`}:\n${why.slice(-2000)}`);
+      throw new Error(`dovecot did not start on ${host}:${port}${exited ? ' (it exited)' : ` within ${startTimeout} ms`}:\n${why.slice(-2000)}`);
     }
   }
   if (!child) {
@@ -435,7 +487,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
   };
 
   return {
-    host: '127.0.0.1',
+    host,
     port,
     user: outUsers[0].user,
     password: outUsers[0].password,
@@ -446,6 +498,33 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotHa
     pid,
     logPath,
     log: readLog,
+    tls: mode,
+    logins: () => parseLogins(readLog()),
+    waitForLogin: (index?: number, timeoutMs = 10000) => waitForLogin(readLog, index ?? parseLogins(readLog()).length, timeoutMs),
     stop,
   };
+}
+
+// (Dovecot leaves out an element whose variable is empty: a plaintext login has no tls=<>)
+const LOGIN_RE = /: Login: user=<([^>]*)>(?:.*, tls=<([^>]*)>)?/;
+
+/** The successful logins in a Dovecot log written with LOGIN_LOG_FORMAT. */
+export function parseLogins(log: string): DovecotLogin[] {
+  const out: DovecotLogin[] = [];
+  for (const line of log.split('\n')) {
+    const m = LOGIN_RE.exec(line);
+    if (m) out.push({ user: m[1], tls: (m[2] && /^(TLSv[\d.]+|SSLv\d)/.exec(m[2])?.[1]) || null });
+  }
+  return out;
+}
+
+/** Dovecot's log process writes the login line some time after the client saw +OK: watch the log until it is there. */
+async function waitForLogin(readLog: () => string, index: number, timeoutMs: number): Promise<DovecotLogin> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const logins = parseLogins(readLog());
+    if (logins.length > index) return logins[index];
+    if (Date.now() > deadline) throw new Error(`dovecot logged no login #${index} within ${timeoutMs} ms`);
+    await sleep(10);
+  }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the host tests and the demo need: Dovecot's POP3 server (run by the tests with
-# their own configuration, never as a system service) and socat (pseudo-terminals for the emulator).
+# their own configuration, never as a system service), socat (pseudo-terminals for the emulator) and openssl
+# (the command-line tool that makes the test servers' TLS certificate).
 # Idempotent: when everything is present it only checks and exits. Needs root (or sudo) only when installing.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ have_dovecot || need+=(dovecot-core)
 # the POP3 protocol plugin is a separate package; dovecot-core alone cannot serve POP3
 if ! ls /usr/lib/dovecot/pop3 /usr/lib/dovecot/pop3-login >/dev/null 2>&1; then need+=(dovecot-pop3d); fi
 command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
@@ -67,5 +69,6 @@ fi
 have_dovecot || fail "dovecot is still missing after installing"
 [ -x /usr/lib/dovecot/pop3 ] || fail "the POP3 service binary /usr/lib/dovecot/pop3 is still missing"
 command -v socat >/dev/null 2>&1 || fail "socat is still missing after installing"
+command -v openssl >/dev/null 2>&1 || fail "openssl is still missing after installing"
 dv=/usr/sbin/dovecot; [ -x "$dv" ] || dv=$(command -v dovecot)
-echo "install-deps: done (dovecot $("$dv" --version | cut -d' ' -f1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'))"
+echo "install-deps: done (dovecot $("$dv" --version | cut -d' ' -f1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $(openssl version | cut -d' ' -f1-2))"

@@ -1,6 +1,8 @@
-// A raw POP3 client (RFC 1939) over a net socket, for tests that check what Dovecot serves byte by byte.
+// A raw POP3 client (RFC 1939) over a net socket, for tests that check what Dovecot serves byte by byte; over
+// TLS from the start (connectTls, POP3S) or after STLS (RFC 2595).
 // Multi-line answers are returned dot-unstuffed, without the terminating ".\r\n", as raw bytes.
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 export interface Pop3Reply {
   ok: boolean;
@@ -22,34 +24,80 @@ export class Pop3Client {
   /** Every byte received, for tests that compare the exact wire form */
   wire: Buffer[] = [];
 
-  private constructor(sock: net.Socket) {
+  private constructor(sock: net.Socket, private timeoutMs: number) {
     this.sock = sock;
-    sock.on('data', (d: Buffer) => {
-      this.wire.push(d);
-      this.buf = Buffer.concat([this.buf, d]);
-      this.pump();
-    });
-    const fail = (e: Error) => {
-      this.closedError = e;
-      const w = this.waiting;
-      this.waiting = null;
-      if (w) w.reject(e);
-    };
-    sock.on('error', fail);
-    sock.on('close', () => fail(new Error('POP3 connection closed')));
+    this.listen();
+  }
+
+  private onData = (d: Buffer) => {
+    this.wire.push(d);
+    this.buf = Buffer.concat([this.buf, d]);
+    this.pump();
+  };
+  private onError = (e: Error) => {
+    this.closedError = e;
+    const w = this.waiting;
+    this.waiting = null;
+    if (w) w.reject(e);
+  };
+  private onClose = () => this.onError(new Error('POP3 connection closed'));
+  private onTimeout = () => this.sock.destroy(new Error('POP3 timeout'));
+
+  private listen(): void {
+    this.sock.on('data', this.onData);
+    this.sock.on('error', this.onError);
+    this.sock.on('close', this.onClose);
+    this.sock.setTimeout(this.timeoutMs, this.onTimeout);
+  }
+
+  private unlisten(): void {
+    this.sock.removeListener('data', this.onData);
+    this.sock.removeListener('error', this.onError);
+    this.sock.removeListener('close', this.onClose);
+    this.sock.setTimeout(0, this.onTimeout);
   }
 
   static connect(port: number, host = '127.0.0.1', timeoutMs = 10000): Promise<Pop3Client> {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect({ host, port });
-      const c = new Pop3Client(sock);
-      sock.setTimeout(timeoutMs, () => sock.destroy(new Error('POP3 timeout')));
-      c.expect(false).then((g) => {
-        c.greeting = g;
-        if (!g.ok) reject(new Error('POP3 greeting: -ERR ' + g.text));
-        else resolve(c);
-      }, reject);
+    return Pop3Client.greet(new Pop3Client(net.connect({ host, port }), timeoutMs));
+  }
+
+  /** POP3S: TLS from the first byte (`options` as for tls.connect: ca, servername, maxVersion, ...). */
+  static connectTls(port: number, host = '127.0.0.1', options: tls.ConnectionOptions = {}, timeoutMs = 10000): Promise<Pop3Client> {
+    return Pop3Client.greet(new Pop3Client(tls.connect(Object.assign({ host, port }, options)), timeoutMs));
+  }
+
+  private static greet(c: Pop3Client): Promise<Pop3Client> {
+    return c.expect(false).then((g) => {
+      c.greeting = g;
+      if (!g.ok) throw new Error('POP3 greeting: -ERR ' + g.text);
+      return c;
     });
+  }
+
+  /** STLS, then the TLS handshake on the same connection; rejects on -ERR or a failed handshake. */
+  async stls(options: tls.ConnectionOptions = {}): Promise<void> {
+    const r = await this.command('STLS');
+    if (!r.ok) throw new Error('STLS: -ERR ' + r.text);
+    this.unlisten();
+    const secure = tls.connect(Object.assign({}, options, { socket: this.sock }));
+    this.sock = secure;
+    this.listen();
+    await new Promise<void>((resolve, reject) => {
+      const fail = (e?: Error) => reject(e || new Error('POP3 connection closed during the TLS handshake'));
+      const closed = () => fail();
+      secure.once('error', fail);
+      secure.once('close', closed);
+      secure.once('secureConnect', () => {
+        secure.removeListener('error', fail);
+        secure.removeListener('close', closed);
+        resolve();
+      });
+    });
+  }
+
+  /** The TLS protocol of the connection, e.g. 'TLSv1.3'; null before TLS. */
+  get tlsProtocol(): string | null {
+    return this.sock instanceof tls.TLSSocket ? this.sock.getProtocol() : null;
   }
 
   private expect(multi: boolean): Promise<Pop3Reply> {

@@ -1,10 +1,13 @@
 // A real SMTP server for host tests and the demo: the `smtp-server` package on 127.0.0.1 and a free port, with
 // optional AUTH (LOGIN and PLAIN over plaintext), delivery into a Maildir that Dovecot serves, recipient
 // rejection, and fault injection at every stage of a session (reply, drop the connection, or delay).
+// With `tls` it refuses plaintext: SMTPS (TLS from the first byte), or STARTTLS required before AUTH and MAIL.
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerSession, SMTPServerDataStream, SMTPServerAuthentication } from 'smtp-server';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { deliverToMaildir, ensureMaildir, type MaildirOwner } from './maildir';
+import { testCertificate, type TlsMode } from './tls';
 
 /**
  * Where a fault can fire. 'greeting' is the 220 banner, 'message' is the reply after the message body (the end
@@ -47,6 +50,8 @@ export interface ReceivedMessage {
   file?: string;
   /** smtp-server's session id */
   sessionId: string;
+  /** The TLS the message came over, as the server's end of the connection saw it; absent for plaintext */
+  tls?: { protocol: string; cipher: string };
 }
 
 export interface SmtpOptions {
@@ -68,6 +73,12 @@ export interface SmtpOptions {
   port?: number;
   /** Idle timeout per connection, ms (smtp-server default is 60000). */
   socketTimeout?: number;
+  /**
+   * TLS only, with the certificate of ./tls: 'implicit' speaks TLS from the first byte (as on port 465);
+   * 'starttls' offers STARTTLS and, before it, neither offers nor accepts AUTH (538) and refuses MAIL, RCPT and
+   * DATA with Gmail's "530 5.7.0 Must issue a STARTTLS command first". Default: plaintext, no STARTTLS.
+   */
+  tls?: TlsMode;
 }
 
 export interface SmtpHandle {
@@ -81,8 +92,10 @@ export interface SmtpHandle {
   rejectRecipients: Set<string>;
   /** Resolves with the next accepted message (or the one already there when `index` is given and reached). */
   waitForMessage(index?: number, timeoutMs?: number): Promise<ReceivedMessage>;
-  /** Number of TCP connections accepted so far. */
+  /** Number of TCP connections accepted so far (over implicit TLS: those whose handshake succeeded). */
   readonly connections: number;
+  /** The TLS mode it was started with; null for plaintext */
+  tls: TlsMode | null;
   stop(): Promise<void>;
 }
 
@@ -125,8 +138,12 @@ function stageOfCommand(name: string): SmtpStage | null {
   }
 }
 
+/** Commands that a 'starttls' server refuses on a plaintext connection */
+const NEED_TLS = ['MAIL', 'RCPT', 'DATA'];
+
 interface Conn {
   session: SMTPServerSession;
+  secure: boolean;
   _socket: Socket;
   _nextHandler: unknown;
   _onCommand(command: Buffer, callback?: () => void): void;
@@ -148,6 +165,10 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
   if (opts.auth) {
     if (!opts.auth.user || typeof opts.auth.password !== 'string') throw new Error('SMTP auth needs a user and a password');
   }
+  const mode = opts.tls ?? null;
+  if (mode !== null && mode !== 'implicit' && mode !== 'starttls') throw new Error(`startSmtp: tls must be 'implicit' or 'starttls', got ${JSON.stringify(mode)}`);
+  const cert = mode ? testCertificate() : null;
+  const secured = new WeakMap<SMTPServerSession, { protocol: string; cipher: string }>();
   const rejectRecipients = new Set((opts.rejectRecipients ?? []).map((a) => a.toLowerCase()));
   const received: ReceivedMessage[] = [];
   const waiters: { index: number; resolve: (m: ReceivedMessage) => void }[] = [];
@@ -183,15 +204,28 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
     return null;
   }
 
-  /** Wraps the connection's command dispatcher so that faults can replace, delay or drop any reply. */
+  /**
+   * Wraps the connection's command dispatcher so that faults can replace, delay or drop any reply, and, in
+   * 'starttls' mode, so that plaintext is refused the way Gmail does it (smtp-server alone would take MAIL when
+   * no AUTH is configured, and lists AUTH in the EHLO reply before STARTTLS).
+   */
   function instrument(conn: Conn): void {
-    const original = conn._onCommand.bind(conn);
+    const dispatch = conn._onCommand.bind(conn);
+    const send = conn.send.bind(conn);
+    if (mode === 'starttls') {
+      conn.send = (code, data, context) => send(code, !conn.secure && code === 250 && Array.isArray(data) ? data.filter((l) => !/^AUTH /.test(l)) : data, context);
+    }
     conn._onCommand = (command: Buffer, callback?: () => void) => {
       // continuation lines of an AUTH exchange are not commands
       const name = conn._nextHandler ? '' : (command || Buffer.alloc(0)).toString('latin1').split(' ')[0].toUpperCase();
+      const original = () => {
+        if (mode !== 'starttls' || conn.secure || NEED_TLS.indexOf(name) < 0) return dispatch(command, callback);
+        send(530, '5.7.0 Must issue a STARTTLS command first', false);
+        if (callback) callback();
+      };
       const stage = name ? stageOfCommand(name) : null;
       const fault = stage ? takeFault(stage) : null;
-      if (!fault) return original(command, callback);
+      if (!fault) return original();
       const act = () => {
         if (fault.close) {
           conn._socket.destroy();
@@ -199,11 +233,11 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
         }
         if (fault.reply !== undefined) {
           const r = parseReply(fault.reply);
-          conn.send(r.code, r.lines.length > 1 ? r.lines : r.lines[0], false);
+          send(r.code, r.lines.length > 1 ? r.lines : r.lines[0], false);
           if (callback) callback();
           return;
         }
-        original(command, callback);
+        original();
       };
       if (fault.delayMs) later(act, fault.delayMs);
       else act();
@@ -215,10 +249,12 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
     banner: 'test server ready',
     logger: false,
     disableReverseLookup: true,
-    allowInsecureAuth: true,
+    secure: mode === 'implicit',
+    ...(cert ? { key: cert.key, cert: cert.cert } : {}),
+    allowInsecureAuth: !mode,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: !opts.auth,
-    disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: (mode === 'starttls' ? [] : ['STARTTLS']).concat(opts.auth ? [] : ['AUTH']),
     size: opts.size,
     socketTimeout: opts.socketTimeout,
     closeTimeout: 200,
@@ -242,6 +278,13 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
       };
       if (fault.delayMs) later(act, fault.delayMs);
       else act();
+    },
+    onSecure(socket, session, callback) {
+      if (socket instanceof TLSSocket) {
+        const cipher = socket.getCipher();
+        secured.set(session, { protocol: socket.getProtocol() || '', cipher: cipher ? cipher.name : '' });
+      }
+      callback();
     },
     onAuth(auth: SMTPServerAuthentication, _session, callback) {
       const want = opts.auth;
@@ -283,6 +326,8 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
             sessionId: session.id,
           };
           if (user) msg.auth = { user: user.username, method: user.method };
+          const tls = secured.get(session);
+          if (tls) msg.tls = tls;
           try {
             if (opts.maildir) msg.file = deliverToMaildir(opts.maildir, raw, owner);
           } catch (e) {
@@ -325,6 +370,7 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<SmtpHandle> {
     get connections() {
       return connectionCount;
     },
+    tls: mode,
     waitForMessage(index?: number, timeoutMs = 10000) {
       const want = index ?? received.length;
       if (received.length > want) return Promise.resolve(received[want]);

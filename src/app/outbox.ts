@@ -20,7 +20,7 @@ const S = require('Storage');
 
 /** Errors that another try cannot fix. */
 export function isPermanent(e: any): boolean {
-  return !!e && /^E_PARAM$|^E_ATTACHMENT$|^E_SMTP_BAD_RECIPIENT$|^E_SMTP_AUTH_FAILED$|^E_SMTP_NOT_AUTHENTICATED$/.test(e.code);
+  return !!e && /^E_PARAM$|^E_ATTACHMENT$|^E_SMTP_BAD_RECIPIENT$|^E_SMTP_AUTH_FAILED$|^E_SMTP_NOT_AUTHENTICATED$|^E_NO_TLS$/.test(e.code);
 }
 
 /** The Storage name of record `id` of a kind (ob, oa, ox): the id in 8 digits, so that names sort by id. */

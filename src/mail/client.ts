@@ -30,8 +30,9 @@ export interface MailOptions {
   apnPassword?: string;
   /** AT+EMAILTO: seconds the module waits for a server reply, 10-120; default 30 */
   emailTimeout?: number;
-  smtp?: { host: string; port?: number; user?: string; password?: string };
-  pop3?: { host: string; port?: number; user: string; password: string };
+  /** ssl: 'none' (default), 'implicit' (TLS from the start: 465, 995) or 'starttls' (587, 25, 110), by AT+EMAILSSL */
+  smtp?: { host: string; port?: number; user?: string; password?: string; ssl?: string };
+  pop3?: { host: string; port?: number; user: string; password: string; ssl?: string };
   from?: any;
   /** body entry: 'sim900' (AT+SMTPBODY, "> " prompt, Ctrl-Z), 'sim800' (AT+SMTPBODY=<len>, DOWNLOAD), 'auto' */
   dialect?: string;
@@ -121,8 +122,8 @@ export class Mail {
   commands: number;
   /** ms the module may take for a whole SMTP or POP3 exchange: a few server round trips of AT+EMAILTO */
   net_: number;
-  /** setting key -> the exact command line the module holds for it */
-  held_: { [key: string]: string };
+  /** setting key -> the exact command line (or its text after "=") the module holds for it; a number where it is one */
+  held_: { [key: string]: any };
   /** the =? answer lines, "\n"-separated, once asked */
   lim_: string | null;
   wait_: any[];
@@ -218,7 +219,8 @@ export class Mail {
       // (cheaper than URC handlers, which would stay in memory)
       const ls = c.lines;
       for (let i = 0; ls && i < ls.length; i++) if (!ls[i].indexOf('+SAPBR ') || !ls[i].indexOf('+POP3OUT:') || !ls[i].indexOf('+SMTPSEND:')) self.urc_(ls[i]);
-      if (key && !e) held[key] = v;
+      // (a number where the value is one: a property holding a number costs one JsVar less than one holding a string)
+      if (key && !e) held[key] = +v + '' === v ? +v : v;
       // a fault (timeout, overflow, reset, a surprise) leaves the module's state unknown: ask again, send again
       if (e && !/E_ERROR|E_CME|E_PARAM|E_BUSY/.test(e.code)) (self.held_ = {}), (self.bearerUp = null);
       cb(e, d);
@@ -367,7 +369,10 @@ export class Mail {
    */
   sent_(unknown?: boolean): void {
     if (this.opts.keepsSettings && !unknown) return;
-    for (const k in this.held_) if (!KEPT.test(k)) delete this.held_[k];
+    // (copied, not deleted in place: Espruino's for-in ends when the key it stands on is deleted)
+    const h: any = {};
+    for (const k in this.held_) if (KEPT.test(k)) h[k] = this.held_[k];
+    this.held_ = h;
   }
 
   /** Takes the module for `kind` ('smtp', 'pop3' or 'bearer'); waits or refuses while another runs. */
@@ -445,11 +450,29 @@ export class Mail {
     }], x, cb);
   }
 
-  /** Everything e-mail needs before a send or a log-in: limits, profile id, server timeout, an open bearer. */
-  prepare_(cb: (e?: any) => void): void {
+  /**
+   * Everything e-mail needs before a send or a log-in: limits, profile id, server timeout, TLS (AT+EMAILSSL type
+   * `ssl`), an open bearer.
+   */
+  prepare_(ssl: number, cb: (e?: any) => void): void {
     const c = this;
     run([function (_x, next) {
       c.limits(next, true);
+    }, function (_x, next) {
+      // whether the module has AT+EMAILSSL is asked once (firmware without it answers ERROR) and kept with the limits;
+      // the module keeps the type until it restarts, so it is written only when it is not the one held
+      // (a match must be whole: Espruino's indexOf also reports a needle whose start ends the string)
+      const i = c.lim_!.indexOf('\nEMAILSSL:');
+      if (i >= 0 && i + 10 < c.lim_!.length) return next();
+      c.cmd_('AT+EMAILSSL=?', { prefix: '+EMAILSSL:' }, function (e: any, d: any) {
+        if (e && !/E_ERROR|E_CME/.test(e.code)) return next(e);
+        c.lim_ += 'EMAILSSL:' + (e ? '' : payload(d.lines[0] || '', '+EMAILSSL').replace(/ /g, '')) + '\n';
+        next();
+      });
+    }, function (_x, next) {
+      const max = c.limit_('EMAILSSL', 0, -1);
+      if (max < 0 && ssl) return next(err('E_NO_TLS', 'this module has no AT+EMAILSSL: it cannot use TLS (ssl: ' + ['', 'implicit', 'starttls'][ssl] + ')'));
+      max < 0 ? next() : c.set('EMAILSSL', ssl, next);
     }, function (_x, next) {
       // a module that outlived the board (or a fault) may still hold a POP3 session: ended once, ERROR is fine
       // (written as it is, not through the table: a board without POP3 has no row for it, and the session this job
@@ -457,7 +480,7 @@ export class Mail {
       if (c.held_.OUT) return next();
       c.cmd_('AT+POP3OUT', { finals: ['+POP3OUT:'], afterOk: true, finalTimeout: c.net_ }, function (e: any) {
         if (e && e.code != 'E_ERROR') return next(e);
-        c.held_.OUT = '1';
+        c.held_.OUT = 1;
         next();
       });
     }, function (_x, next) {

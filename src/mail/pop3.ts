@@ -205,12 +205,15 @@ const LOGIN: Step[] = [
     const a = x.a;
     if (!a || typeof a.host != 'string') throw bad('options.pop3', 'the POP3 server is not configured');
     x.c.line_('POP3SRV', [a.host, a.user, a.password, a.port || 110], true);
+    // AT+EMAILSSL's type
+    x.ssl = ['none', 'implicit', 'starttls'].indexOf(a.ssl || 'none');
+    if (x.ssl < 0) throw bad('options.pop3.ssl', "not 'none', 'implicit' or 'starttls'");
     x.c.acquire_('pop3', next);
   },
   function (x, next) {
     x.taken = 1;
     x.c.lost_ = null;
-    x.c.prepare_(next);
+    x.c.prepare_(x.ssl, next);
   },
   function (x, next) {
     const a = x.a;
@@ -222,7 +225,7 @@ const LOGIN: Step[] = [
 
 /** The job s9mail's pop3Login runs: the log-in, then the mailbox. */
 export function run(c: Mail, account: any, cb: (e: MailError | null, box?: Mailbox) => void): void {
-  const x = { c: c, a: account || c.opts.pop3, taken: 0 };
+  const x = { c: c, a: account || c.opts.pop3, taken: 0, ssl: 0 };
   runSteps(LOGIN, x, function (e: any) {
     if (e && x.taken) c.release_('pop3');
     cb(e, e ? undefined : new Mailbox(c));

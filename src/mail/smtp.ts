@@ -75,6 +75,9 @@ function plan(x: any, early?: boolean): void {
     return c.line_(name, values, early);
   };
   if (!m || !smtp || typeof smtp.host != 'string') throw bad(m ? 'options.smtp' : 'mail', 'missing');
+  // AT+EMAILSSL's type
+  x.ssl = ['none', 'implicit', 'starttls'].indexOf(smtp.ssl || 'none');
+  if (x.ssl < 0) throw bad('options.smtp.ssl', "not 'none', 'implicit' or 'starttls'");
   const subject = scan(m.subject === undefined ? '' : m.subject, 1e9, /[\x00-\x1f\x7f]/, 'subject');
   // line ends as CR LF whatever they were (SMTP carries nothing else; a lone LF would be turned into CR LF anyway)
   const body = crlf(scan(m.body === undefined ? '' : m.body, 1e9, null, 'body'));
@@ -156,7 +159,7 @@ const STEPS: Step[] = [
   },
   function (x, next) {
     x.taken = 1;
-    x.c.prepare_(next);
+    x.c.prepare_(x.ssl, next);
   },
   function (x, next) {
     // every setting not held yet; a recipient list goes after the delete form of AT+SMTPRCPT when the module may
@@ -179,7 +182,7 @@ const STEPS: Step[] = [
         if (e2) return next(e2);
         if (lines.length) return c.cmd_(lines.shift()!, null, line);
         held[key] = text;
-        if (key.charAt(0) == 'R') held['RMAX' + k] = '' + n;
+        if (key.charAt(0) == 'R') held['RMAX' + k] = n;
         item();
       })();
     })();

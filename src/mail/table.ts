@@ -23,6 +23,7 @@ export const TABLE =
   '\n' +
   'EMAILCID rq cid:i1-3\n' +
   'EMAILTO rq timeout:i10-120\n' +
+  'EMAILSSL r type:i0-2\n' +
   'SMTPSRV rq host:s50 port:i1-65535\n' +
   'SMTPAUTH rq auth:i0-1 user:s32 password:s32\n' +
   'SMTPFROM rq address:s48 name:s48\n' +

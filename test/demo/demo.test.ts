@@ -13,4 +13,21 @@ test('npm run demo: an alert with a 48 KB picture goes out and comes back with t
   assert.match(out, /retrieve +\[#{30}\] 100%/);
 });
 
+for (const mode of ['implicit', 'starttls']) {
+  test(`npm run demo -- --tls ${mode}: the same job against servers that refuse plaintext, TLS seen by both servers`, () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'host/demo.ts', '--tls', mode], { encoding: 'utf8', timeout: 240000, env: { ...process.env } });
+    const out = (r.stdout || '') + (r.stderr || '');
+    assert.is(r.status, 0, out.slice(-3000));
+    const lines = (r.stdout || '').trim().split('\n');
+    assert.is(lines[lines.length - 2], `tls: ${mode}, smtp TLSv1.2, pop3 TLSv1.2`);
+    assert.match(lines[lines.length - 1], /^demo ok: sent 49152 bytes, retrieved 49152 bytes, sha256 match$/);
+  });
+}
+
+test('npm run demo -- --tls with a wrong mode: one clear line, non-zero exit', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'host/demo.ts', '--tls', 'ssl'], { encoding: 'utf8', timeout: 60000 });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /--tls is implicit or starttls/);
+});
+
 test.run();

@@ -111,6 +111,36 @@ t('write then read forms, defaults', async () => {
   }
 });
 
+t('AT+EMAILSSL: every form where the firmware has it (sim800 by default, sim900 by option), ERROR where not', async () => {
+  for (const o of [{ dialect: 'sim800' as const }, { emailssl: true }]) {
+    const w = await off(o);
+    try {
+      await w.cmd('AT+EMAILSSL=?', '\r\n+EMAILSSL: (0-2)\r\n' + OKR);
+      await w.cmd('AT+EMAILSSL?', '\r\n+EMAILSSL: 0\r\n' + OKR);
+      await w.cmd('AT+EMAILSSL=2', OKR);
+      await w.cmd('AT+EMAILSSL?', '\r\n+EMAILSSL: 2\r\n' + OKR);
+      for (const bad of ['AT+EMAILSSL=3', 'AT+EMAILSSL=-1', 'AT+EMAILSSL=', 'AT+EMAILSSL=1,1', 'AT+EMAILSSL="x"', 'AT+EMAILSSL']) await w.cmd(bad, ERRR);
+      await w.cmd('AT+EMAILSSL?', '\r\n+EMAILSSL: 2\r\n' + OKR);
+      await w.cmd('AT+EMAILSSL=1;+EMAILSSL?', '\r\n+EMAILSSL: 1\r\n' + OKR);
+      // lost at a restart, like every e-mail setting (S800M: NO_SAVE)
+      w.emu.reset();
+      await w.until('SMS Ready\r\n');
+      await w.cmd('ATE0', 'ATE0\r' + OKR);
+      await w.cmd('AT+EMAILSSL?', '\r\n+EMAILSSL: 0\r\n' + OKR);
+    } finally {
+      w.close();
+    }
+  }
+  for (const o of [{}, { dialect: 'sim800' as const, emailssl: false }]) {
+    const w = await off(o);
+    try {
+      for (const c of ['AT+EMAILSSL=?', 'AT+EMAILSSL?', 'AT+EMAILSSL=0', 'AT+EMAILSSL=1', 'AT+EMAILSSL']) await w.cmd(c, ERRR);
+    } finally {
+      w.close();
+    }
+  }
+});
+
 t('bad or missing parameters give ERROR', async () => {
   const w = await off();
   try {

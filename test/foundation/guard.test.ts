@@ -12,6 +12,8 @@ const refused: [string, string, RegExp][] = [
   ['a regex right after "}"', 'if (a) { f(); } /^x/.test(b) && g();', /regex literal right after "\}"/],
   ['a function used before its declaration', 'function f() { var o = { g: g }; function g() { return 1 } return o }', /"g" used before its declaration/],
   ['a function called before its declaration', 'var r = k(); function k() { return 2 }', /"k" used before its declaration/],
+  ['a delete inside a for-in over the same object', 'var o = { a: 1 }; for (var k in o) if (k != "a") delete o[k];', /delete o\[\.\.\.\] inside for \(\.\.\. in o\)/],
+  ['a delete of a member path inside a for-in over it', 'var c = { h: {} }; for (var k in c.h) delete c.h[k];', /inside for \(\.\.\. in c\.h\)/],
   ['default parameter', 'function f(a, b = 1) { return a + b }', /default parameter/],
   ['rest parameter', 'function f(...a) { return a }', /rest parameter/],
   ['array spread', 'var a = [1]; var b = [...a];', /spread/],
@@ -71,6 +73,7 @@ const accepted: [string, string][] = [
   ['[].slice.call and own prototype methods', 'var s = [].slice.call([1, 2], 1); function A() {} A.prototype.f = function () {}; A.prototype.f();'],
   ['plain regex', 'var r = /^\\+SMTPSEND: (\\d+)$/; r.test("+SMTPSEND: 1");'],
   ['? and { inside a class or escaped', 'var r = /[?{}]\\?\\{2\\}/;'],
+  ['a for-in that copies the keys to keep, a delete of another object', 'var o = { a: 1 }, h = {}, p = {}; for (var k in o) { if (k == "a") h[k] = o[k]; delete p[k]; }'],
 ];
 
 for (const [name, code] of accepted) {

@@ -22,6 +22,8 @@ export function pop3in(m: Core, c: ExtendedCommand): Res {
     port: dest.port,
     user: e.pop3User,
     password: e.pop3Password,
+    ssl: e.ssl,
+    tls: m.tlsSetup(e.pop3Host),
     timeoutMs: m.emailTimeoutMs(),
     replyDelayMs: () => m.scaledMs(m.opts.pop3StageDelayMs),
   });

@@ -48,6 +48,8 @@ export function smtpsend(m: Core, c: ExtendedCommand): Res {
       user: e.user,
       password: e.password,
       ehloName: m.opts.ehloName,
+      ssl: e.ssl,
+      tls: m.tlsSetup(e.smtpHost),
       timeoutMs: m.emailTimeoutMs(),
       replyDelayMs: () => m.scaledMs(m.opts.smtpStageDelayMs),
       mail,

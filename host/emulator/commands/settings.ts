@@ -53,6 +53,23 @@ export function emailto(m: Core, c: ExtendedCommand): Res {
   return OK;
 }
 
+/**
+ * AT+EMAILSSL (SIM800 family, some SIM900 firmware; not in the V1.02 manual): 0 plain, 1 TLS from the start (465,
+ * 995), 2 STARTTLS / STLS on the normal port (25, 587, 110). Firmware without it answers every form ERROR.
+ */
+export function emailssl(m: Core, c: ExtendedCommand): Res {
+  if (!m.hasEmailSsl()) return ERR;
+  if (c.form === 'test') return m.infoOk('+EMAILSSL: (0-2)');
+  if (c.form === 'read') return m.infoOk(`+EMAILSSL: ${m.email.ssl}`);
+  if (c.form !== 'write') return ERR;
+  const p = m.params(c);
+  if (!p || p.length !== 1) return ERR;
+  const v = intParam(p[0]);
+  if (v === null || v < 0 || v > 2) return ERR;
+  m.email.ssl = v;
+  return OK;
+}
+
 export function smtpsrv(m: Core, c: ExtendedCommand): Res {
   const mx = m.opts.maxima;
   if (c.form === 'test') return m.infoOk(`+SMTPSRV: ${mx.smtpServer},(1-65535)`);
