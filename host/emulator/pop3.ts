@@ -51,6 +51,9 @@ export class Pop3Session extends NetSession {
     const g = await conn.readLine(await this.slowAnswer(this.delay(), j.timeoutMs));
     if (!g.startsWith('+OK')) throw new NetFail(CODE.response, 'greeting: ' + g);
     if (j.ssl === 2) {
+      // STLS when CAPA lists it, or when the server has no CAPA (RFC 2449 came after RFC 2595's STLS)
+      const caps = await this.capa();
+      if (caps && caps.indexOf('STLS') < 0) throw new NetFail(CODE.response, 'server offers no STLS');
       const r = await this.simple('STLS');
       if (!r.startsWith('+OK')) throw new NetFail(CODE.response, 'STLS: ' + r);
       await this.secure(j.tls, j.timeoutMs);
@@ -65,6 +68,18 @@ export class Pop3Session extends NetSession {
       throw new NetFail(68, 'PASS: ' + p);
     }
     return 1;
+  }
+
+  /** CAPA (RFC 2449): the capability names (upper case), or null when the server does not know the command. */
+  private async capa(): Promise<string[] | null> {
+    const status = await this.simple('CAPA');
+    if (!status.startsWith('+OK')) return null;
+    const out: string[] = [];
+    for (;;) {
+      const l = await this.conn!.readLine(this.job.timeoutMs);
+      if (l === '.') return out;
+      out.push(l.split(' ')[0].toUpperCase());
+    }
   }
 
   /** Sends a command with a one-line reply and returns that line. */

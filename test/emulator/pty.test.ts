@@ -52,4 +52,22 @@ test('cli options', () => {
   assert.throws(() => parseArgs([]), /--pty/);
 });
 
+test('cli TLS options: --emailssl, --tls-verify <ca.pem>, --tls-max', () => {
+  const dir = fs.mkdtempSync(join(tmpdir(), "sim900-cli-"));
+  try {
+    fs.writeFileSync(join(dir, "ca.pem"), "PEM");
+    const a = parseArgs(['--stdio', '--emailssl', 'on', '--tls-verify', join(dir, 'ca.pem'), '--tls-max', '1.3']);
+    assert.is(a.opts.emailssl, true);
+    assert.is(a.opts.tlsVerify, true);
+    assert.is(String(a.opts.tlsCa), 'PEM');
+    assert.is(a.opts.tlsMaxVersion, 'TLSv1.3');
+    assert.is(parseArgs(['--stdio', '--emailssl', 'off']).opts.emailssl, false);
+    assert.throws(() => parseArgs(['--stdio', '--emailssl', 'yes']), /--emailssl is on or off/);
+    assert.throws(() => parseArgs(['--stdio', '--tls-max', '1.1']), /--tls-max is 1.2 or 1.3/);
+    assert.throws(() => parseArgs(['--stdio', '--tls-verify', join(dir, 'missing.pem')]), /--tls-verify: cannot read .*missing\.pem: ENOENT/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

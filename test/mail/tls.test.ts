@@ -61,10 +61,25 @@ for (const mode of ['implicit', 'starttls'] as const) {
           assert.ok(got.auth, 'authenticated after TLS');
           const send = w.emu.sends.at(-1)!;
           assert.ok(send.transcript.some((l) => /^TLS: TLSv1\.2 /.test(l)), send.transcript.join('\n'));
-          if (mode === 'starttls') assert.ok(send.transcript.indexOf('C: STARTTLS') >= 0);
-          else assert.is(send.transcript.indexOf('C: STARTTLS'), -1);
+          const at = (re: RegExp, from = 0) => send.transcript.findIndex((l, i) => i >= from && re.test(l));
+          if (mode === 'starttls') {
+            // EHLO, STARTTLS, the handshake, EHLO again, and only then AUTH
+            const tlsAt = at(/^TLS: /);
+            assert.ok(at(/^C: EHLO /) < at(/^C: STARTTLS$/) && at(/^C: STARTTLS$/) < tlsAt, send.transcript.join('\n'));
+            assert.ok(tlsAt < at(/^C: EHLO /, tlsAt) && at(/^C: EHLO /, tlsAt) < at(/^C: AUTH /), send.transcript.join('\n'));
+          } else {
+            assert.is(at(/^TLS: /), 0, 'TLS before the greeting');
+            assert.is(at(/^C: STARTTLS$/), -1);
+          }
           const logins = servers.pop3.logins().length;
           const raw = await readBack(w);
+          const p = w.emu.pop3Transcript;
+          if (mode === 'starttls') {
+            // the greeting, CAPA listing STLS, STLS and its +OK, the handshake, and only then USER
+            const stls = p.lastIndexOf('C: STLS');
+            assert.ok(p.lastIndexOf('C: CAPA') < stls && p.lastIndexOf('S: STLS') < stls && p.lastIndexOf('S: STLS') > p.lastIndexOf('C: CAPA'), p.join('\n'));
+            assert.ok(stls >= 0 && /^S: \+OK/.test(p[stls + 1]) && /^TLS: TLSv1\.2 /.test(p[stls + 2]) && /^C: USER /.test(p[stls + 3]), p.join('\n'));
+          } else assert.ok(/^TLS: TLSv1\.2 /.test(p[0]), p.join('\n'));
           const m = await simpleParser(raw);
           assert.is(m.subject, `TLS ${mode} ${dialect}`);
           assert.is(sha(m.attachments[0].content), sha(Buffer.from(data, 'latin1')));
