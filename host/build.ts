@@ -14,6 +14,7 @@ import { checkEspruino, formatViolations, type SourceMap } from './guard';
 import { ROOT, boardIds, loadBoard } from './boards';
 import { goals, type Board } from '../boards/types';
 import { TABLE } from '../src/mail/table';
+import { charsetTables } from './charset-tables';
 import { pretokenise } from './pretokenise';
 
 export interface ModuleSpec {
@@ -40,7 +41,7 @@ export const MODULES: ModuleSpec[] = [
 /** Every module's entry, whichever the board carries: an import of one is never bundled into another. */
 const ALL_ENTRIES = (): { [name: string]: string } => Object.fromEntries(MODULES.map((m) => [m.name, m.entry]));
 
-/** The Storage files of a board: name -> contents (modules, the command table, .bootcde). */
+/** The Storage files of a board: name -> contents (modules, the command table, the charset tables, .bootcde). */
 export interface BoardBuild {
   board: Board;
   files: { [name: string]: string };
@@ -188,6 +189,8 @@ export async function buildBoard(id: string): Promise<BoardBuild> {
   for (const m of boardModules(board)) entries[m.name] = m.entry;
   const { code, problems } = await buildModules(entries);
   const files: { [name: string]: string } = { ...code, s9cmd: boardTable(board), '.bootcde': bootCode(board) };
+  // the single-byte charset tables, read by the MIME reader only for a mail in one of those charsets
+  if (board.features.mime) files.s9cs = charsetTables();
   let libraryBytes = 0;
   for (const n of Object.keys(files)) if (n !== '.bootcde') libraryBytes += Buffer.byteLength(files[n], 'latin1');
   if (!problems.length) {

@@ -1,6 +1,6 @@
 // Makes this Node process look like Espruino to the board code run from its sources (the tests "via source"):
 //  - require("s9at"), require("s9mail"), ... find the sources of those Storage modules (host/build.ts MODULES) and
-//    require("Storage") a folder-backed Storage holding the data files a board carries (the command table);
+//    require("Storage") a folder-backed Storage holding the data files a board carries (the command table, the charset tables);
 //  - Modules.removeCached(name) forgets a module as Espruino does (its next require evaluates it anew);
 //  - E.toString / E.toUint8Array, and Uint8Array.prototype.set taking a binary string as Espruino's does.
 // Import it for its side effects before any board code.
@@ -10,6 +10,7 @@ import { FolderStorage } from './storage';
 import { ROOT } from './boards';
 import { MODULES } from './build';
 import { TABLE } from '../src/mail/table';
+import { charsetTables } from './charset-tables';
 
 const FILES: Record<string, string> = {};
 for (const m of MODULES) FILES[m.name] = join(ROOT, m.entry);
@@ -17,6 +18,7 @@ for (const m of MODULES) FILES[m.name] = join(ROOT, m.entry);
 /** The Storage of board code run from its sources (a fresh folder per test process). */
 export const nodeStorage = new FolderStorage();
 nodeStorage.write('s9cmd', TABLE);
+nodeStorage.write('s9cs', charsetTables());
 const STORAGE_ID = '\0espruino-storage';
 
 const M: any = Module;

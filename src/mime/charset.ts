@@ -17,11 +17,13 @@ export function addFlag(flags: string[] | null, f: string | string[]): void {
 }
 
 /**
- * Decodes bytes in a charset: UTF-8, ISO-8859-1 or Windows-1252. US-ASCII is read as UTF-8, as mail clients do
- * with stray 8-bit bytes, and so is a missing charset (decodeUtf8 is this function). Another charset gives null,
- * or, when flags (a list or null) are given, the bytes kept raw and the flag "charset-raw:<charset>".
- * Ill-formed UTF-8 gives U+FFFD per maximal ill-formed subpart, the same replacement rule as the WHATWG decoder
- * (so results agree with Node's Buffer.toString()).
+ * Decodes bytes in a charset: UTF-8, ISO-8859-1, Windows-1252, or a single-byte charset whose table is in the
+ * Storage file "s9cs" (KOI8-R/U, Windows-1250..1258, ISO-8859-2..16, ...: see host/charset-tables.ts). US-ASCII is read as UTF-8, as mail clients do with stray 8-bit bytes, and so
+ * is a missing charset (decodeUtf8 is this function). Another charset (the multi-byte ones: GB2312, Big5,
+ * Shift_JIS, EUC-KR, ISO-2022-JP, ...), or a table charset on a board without "s9cs", gives null, or, when flags (a
+ * list or null) are given, the bytes kept raw and the flag "charset-raw:<charset>". Ill-formed UTF-8 gives U+FFFD
+ * per maximal ill-formed subpart, the same replacement rule as the WHATWG decoder (so results agree with Node's
+ * Buffer.toString()).
  */
 export function decodeCharset(s: string): string;
 export function decodeCharset(s: string, cs: string | undefined): string | null;
@@ -29,18 +31,36 @@ export function decodeCharset(s: string, cs: string, flags: string[] | null): st
 export function decodeCharset(s: string, cs?: string, flags?: string[] | null): string | null {
   // labels (lower-case letters and digits only) of UTF-8 | ISO-8859-1 | Windows-1252 (the '|' are at 35 and 75);
   // the final "|" keeps Espruino's indexOf from matching a needle cut at the end of the string
-  var at = ' utf8 usascii ascii ansix341968 us | iso88591 latin1 l1 iso885911987 cp819 | windows1252 cp1252 xcp1252 |'.indexOf(
-    ' ' + ((cs || '').toLowerCase().replace(/[^a-z0-9]/g, '') || 'utf8') + ' ',
-  );
+  var name = ' ' + ((cs || '').toLowerCase().replace(/[^a-z0-9]/g, '') || 'utf8') + ' ';
+  var at = ' utf8 usascii ascii ansix341968 us | iso88591 latin1 l1 iso885911987 cp819 | windows1252 cp1252 xcp1252 |'.indexOf(name);
+  // nothing to do for ASCII (in every charset decoded here)
+  var ascii = !/[\x80-\xff]/.test(s);
+  var tab: any = 0;
+  if (at < 0) {
+    // "s9cs": a line of labels, one "|"-ended group per table, then the tables (256 bytes each: the code points of
+    // the bytes 0x80-0xff, high byte first); read in place from flash, and a table only when a byte needs it
+    var S = require('Storage');
+    var all = S.read('s9cs');
+    var e = all ? all.indexOf('\n') : -1;
+    var lab: number = e > 0 ? all.indexOf(name) : -1;
+    if (lab >= 0 && lab < e) {
+      for (var g = 0, j = all.indexOf('|'); j >= 0 && j < lab; j = all.indexOf('|', j + 1)) g++;
+      if (!ascii) tab = S.read('s9cs', e + 1 + g * 256, 256);
+      at = 999;
+    }
+  }
   if (at < 0) {
     if (flags === undefined) return null;
     addFlag(flags, 'charset-raw:' + cs!.toLowerCase());
     return s;
   }
-  // nothing to do for ASCII
-  if (!/[\x80-\xff]/.test(s)) return s;
+  if (ascii) return s;
   // byte values through Espruino's native call when there is one (charCodeAt is O(i) there)
-  var b = typeof E != 'undefined' ? E.toUint8Array(s) : s.split('').map((ch) => ch.charCodeAt(0) & 255);
+  var bytes = function (v: string): any {
+    return typeof E != 'undefined' ? E.toUint8Array(v) : v.split('').map((ch) => ch.charCodeAt(0) & 255);
+  };
+  if (tab) tab = bytes(tab);
+  var b = bytes(s);
   var n = b.length;
   var out = '';
   // code units, turned into a string ~200 at a time (no per-char string append)
@@ -48,7 +68,8 @@ export function decodeCharset(s: string, cs?: string, flags?: string[] | null): 
   var i = 0;
   while (i < n) {
     var c = b[i++];
-    if (c > 0x7f && at > 35) {
+    if (c > 0x7f && tab) c = (tab[c * 2 - 0x100] << 8) | tab[c * 2 - 0xff];
+    else if (c > 0x7f && at > 35) {
       // ISO-8859-1: the byte is the code point; Windows-1252 differs in 0x80-0x9f, whose code points are below,
       // two bytes each, high byte first (0: undefined byte, kept as the C1 control)
       var cp1252 =
@@ -88,3 +109,17 @@ export function decodeCharset(s: string, cs?: string, flags?: string[] | null): 
 }
 
 export { decodeCharset as decodeUtf8 };
+
+/**
+ * Header bytes outside encoded words: UTF-8 when they are, else Windows-1252 with the flag "header-8bit" (old mailers
+ * write Latin-1 names and subjects raw: "Fr\xf6sche.txt" is "Frösche.txt", not "Fr\ufffdsche.txt").
+ */
+export function decodeRaw(s: string, flags: string[] | null): string {
+  var u = decodeCharset(s);
+  // (a U+FFFD, as its UTF-8 bytes on a narrow build, that the input did not hold: not UTF-8)
+  var k = s.indexOf('\xef\xbf\xbd');
+  // (U+FFFD made at run time: a literal above 255 cannot be pretokenised, and esbuild folds fromCharCode(n))
+  if (u.indexOf(WIDE_STRINGS ? String.fromCharCode.apply(null, [0xfffd]) : '\xef\xbf\xbd') < 0 || (k >= 0 && k + 3 <= s.length)) return u;
+  addFlag(flags, 'header-8bit');
+  return decodeCharset(s, 'windows-1252')!;
+}

@@ -4,7 +4,7 @@
 //
 // Espruino 2v29's indexOf also reports a needle of several characters whose start only fits at the end of the
 // string ("xy".indexOf("y ") is 1): each such search below checks the whole needle is there.
-import { addFlag, decodeCharset, decodeUtf8 } from './charset';
+import { addFlag, decodeCharset, decodeRaw } from './charset';
 
 export interface MimeAddress {
   name: string;
@@ -41,7 +41,8 @@ export function hexByte(_: any, hex: string): string {
  * RFC 2047: decodes the encoded words (=?charset?B|Q?text?=) of a header value. White space between two
  * encoded words is dropped; adjacent words in the same charset are joined as bytes before decoding, so a
  * UTF-8 character split across two words survives. Text outside encoded words is read as UTF-8 (raw 8-bit
- * headers are common). Charsets other than UTF-8/US-ASCII/ISO-8859-1/Windows-1252 stay raw with a flag.
+ * headers are common), or as Windows-1252 when it is not UTF-8 (decodeRaw). Charsets the reader does not decode
+ * (decodeCharset) stay raw with a flag.
  */
 export function decodeWords(s: string, flags: string[] | null): string {
   var out = '';
@@ -64,7 +65,7 @@ export function decodeWords(s: string, flags: string[] | null): string {
       if (pend) out += decodeCharset(pend, pendCs, flags);
       pend = '';
     }
-    if (!joined) out += decodeUtf8(gap);
+    if (!joined) out += decodeRaw(gap, flags);
     if (!ok) return out;
     var text = s.slice(q + 3, end);
     pend += enc == 'B' ? b64bytes(text) : text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f][0-9A-Fa-f])/g, hexByte);
@@ -156,7 +157,7 @@ export function parseAddresses(s: string, flags: string[] | null): MimeAddress[]
       var name = angle === null && address ? cm : t || cm;
       // a display name that only repeats the address says nothing ("a@b" <a@b>)
       if (name == address) name = '';
-      if (name || address) out.push({ name: decodeWords(name, flags).trim(), address: decodeUtf8(address) });
+      if (name || address) out.push({ name: decodeWords(name, flags).trim(), address: decodeRaw(address, flags) });
       if (i >= n || out.length > 99) return out;
       text = comment = '';
       angle = null;

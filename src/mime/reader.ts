@@ -112,6 +112,38 @@ const enum Field {
   MessageId,
 }
 
+/**
+ * RFC 3676 format=flowed, as mailparser (libmime) decodes it: a line ending in a space is joined with the next of the
+ * same quote depth (losing that space with delsp=yes, the quote marker of the next line always), except after a
+ * "-- " signature separator; a space that starts a line (after its quote marker) is stuffing and removed. Lines end
+ * in "\n" after it.
+ */
+function unflow(str: string, delSp: boolean): string {
+  var lines = str.split('\n');
+  var out: string[] = [];
+  // the paragraph being joined, its quote depth and its quote marker as written ("> ", ">>")
+  var para = '';
+  var depth = 0;
+  var prefix = '';
+  for (var i = 0; i < lines.length; i++) {
+    var line = lines[i];
+    if (line.slice(-1) == '\r') line = line.slice(0, -1);
+    var d = 0;
+    while (line.charAt(d) == '>') d++;
+    var pl = d && line.charAt(d) == ' ' ? d + 1 : d;
+    var content = line.slice(pl);
+    if (d == depth && para.slice(-1) == ' ' && para != '-- ') para = delSp ? para.slice(0, -1) + content : para + (d ? content : content.replace(/^ /, ''));
+    else {
+      if (i) out.push((prefix + para).replace(/^ /, ''));
+      para = content;
+      depth = d;
+      prefix = line.slice(0, pl);
+    }
+  }
+  if (para || prefix) out.push((prefix + para).replace(/^ /, ''));
+  return out.join('\n');
+}
+
 /** An open multipart. */
 interface Frame {
   /** "--" + boundary */
@@ -176,6 +208,9 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
   var size: number;
   var text: string;
   var partFlags: string[];
+  // its Content-Type was cut at maxHeader; its text is format=flowed (1, 2 with delsp=yes)
+  var ctCut: boolean;
+  var flowed: number;
 
   /** Calls the callback option `name`, if given. */
   function emit(name: string, arg: any): void {
@@ -192,10 +227,11 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
     h = {};
     field = -1;
     inLine = false;
-    kind = size = 0;
+    kind = size = flowed = 0;
     text = '';
     partFlags = [];
     head = firstLine = true;
+    ctCut = false;
   }
 
   /** Body bytes of the current part, still transfer-encoded (fin: the decoder gives what it holds too). */
@@ -285,10 +321,16 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
       type = digest ? 'message/rfc822' : 'text/plain';
     }
     charset = ct.params.charset || '';
-    // a multipart needs a boundary (printable ASCII)
+    // RFC 3676, for text/plain only (as mailparser: a browser never unfolds an HTML part)
+    var lc = function (v: string | undefined) {
+      return (v || '').toLowerCase().trim();
+    };
+    if (type == 'text/plain' && lc(ct.params.format) == 'flowed') flowed = lc(ct.params.delsp) == 'yes' ? 2 : 1;
+    // a multipart needs a boundary: printable ASCII, whole (not cut with its header), short enough for a delimiter
+    // line to be recognised (MAX_DELIM below); without one its body is read as text
     var b = (ct.params.boundary || '').replace(/[ \t]+$/, '');
     var multi = type.indexOf('multipart/') == 0;
-    if (multi && !/^[\x20-\x7e]+$/.test(b)) {
+    if (multi && (!/^[\x20-\x7e]+$/.test(b) || ctCut || b.length > 196)) {
       addFlag(flags, 'multipart-without-boundary');
       type = 'text/plain';
       multi = false;
@@ -360,6 +402,7 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
           }
         }
       }
+      if (flowed) t = unflow(t, flowed > 1);
       t = decodeCharset(t, charset, partFlags).replace(/\r\n|\r/g, '\n');
     }
     addFlag(flags, partFlags);
@@ -426,8 +469,10 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
             if (colon < 1 || /[ \t]/.test(name)) addFlag(flags, firstLine && !path && s.slice(0, 5) == 'From ' ? 'mbox-from-line' : 'bad-header-line');
             else {
               var k = 'content-type content-disposition content-transfer-encoding content-id subject from to cc reply-to date message-id'.split(' ').indexOf(name);
-              // kept: the first of each field of a part, and of a message's
+              // kept: the first of each field of a part, and of a message's; a repeated address field (two To:
+              // lines) adds its addresses to the first
               if (k >= 0 && (k <= Field.ContentId || msg) && !(k in h)) h[(field = k)] = '';
+              else if (k >= Field.From && k <= Field.ReplyTo && msg) h[(field = k)] += ',';
               s = s.slice(colon + 1);
             }
           }
@@ -438,6 +483,8 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
           if (s.length > maxHeader) {
             addFlag(flags, 'header-truncated');
             addFlag(partFlags, 'header-truncated');
+            // (a boundary cut off with it would never match: the part is read as text)
+            if (!field) ctCut = true;
           }
           h[field] = s.slice(0, maxHeader);
         }

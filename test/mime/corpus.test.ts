@@ -2,6 +2,8 @@
 // reader and by mailparser. The minimum is what was measured when this test was written: every message agrees,
 // 11 of them only through a documented accepted difference (charsets the board leaves raw, a sanitised name,
 // a truncated 135 KB header, a Content-Type without subtype).
+// (the sources read the charset tables from the Storage the shim provides, as a board reads its own)
+import '../../host/espruino-node';
 import { resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -3,6 +3,8 @@
 // the results must match. Strings that
 // the sandbox holds as Unicode may come back as their UTF-8 bytes: that Linux build has no wide strings, and
 // the reader then gives text as UTF-8 (see WIDE_STRINGS in src/mime/charset.ts).
+// (the sources read the charset tables from the Storage the shim provides, as a board reads its own)
+import '../../host/espruino-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

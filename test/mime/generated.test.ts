@@ -2,6 +2,8 @@
 // transfer encodings, nested multiparts, binary and text attachments, long lines, lines beginning with a dot)
 // are read by the board's reader in a guarded Espruino bundle of src/mime (host sandbox), fed in random piece sizes up to 1460 bytes,
 // and compared with mailparser and with what was composed.
+// (the sources read the charset tables from the Storage the shim provides, as a board reads its own)
+import '../../host/espruino-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compare, normText, readWith, reference, boardMime } from '../../host/mime-diff';

@@ -1,5 +1,7 @@
 // Hand-made malformed mails: best-effort results with flags, never a crash, a hang or unbounded growth.
 // Run against the sources (so the reader's internal buffer can be watched) and, for the results, the bundle.
+// (the sources read the charset tables from the Storage the shim provides, as a board reads its own)
+import '../../host/espruino-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MimeReader, decodeWords, parseAddresses, parseStructured, safeFileName } from '../../src/mime';
@@ -183,9 +185,90 @@ test('RFC 2047: B and Q words, split UTF-8 across words, white space between wor
   assert.is(decodeWords('=?iso-8859-1?q?caf=E9?=', []), 'café');
   assert.is(decodeWords('=?windows-1252?Q?=80?=', []), '€');
   const flags: string[] = [];
-  assert.is(decodeWords('=?koi8-r?B?8w==?=', flags), '\xf3');
-  assert.equal(flags, ['charset-raw:koi8-r']);
+  // a single-byte charset is decoded from its table in Storage; a multi-byte one stays raw, flagged
+  assert.is(decodeWords('=?koi8-r?B?8w==?=', flags), 'С');
+  assert.is(decodeWords('=?iso-8859-7?Q?=E1=E2?=', flags), 'αβ');
+  assert.equal(flags, []);
+  assert.is(decodeWords('=?gb2312?B?1tA=?=', flags), '\xd6\xd0');
+  assert.equal(flags, ['charset-raw:gb2312']);
   assert.is(decodeWords('=?utf-8?x?bad?= plain', []), '=?utf-8?x?bad?= plain');
+});
+
+test('repeated address fields: every To, Cc, Reply-To and From line adds its addresses, in order', () => {
+  const raw = 'From: a@x\r\nTo: t1@x\r\nCc: c1@x\r\nTo: "T, Two" <t2@x>, t3@x\r\nCc: c2@x\r\nCc: Group: c3@x, c4@x;\r\nReply-To: r1@x\r\nReply-To: r2@x\r\nSubject: s\r\nSubject: ignored\r\n\r\nbody';
+  for (const size of [raw.length, 1, 7]) {
+    const pieces: string[] = [];
+    for (let i = 0; i < raw.length; i += size) pieces.push(raw.slice(i, i + size));
+    const h = feed(pieces).headers[0];
+    assert.equal(h.to.map((a: any) => a.address), ['t1@x', 't2@x', 't3@x']);
+    assert.is(h.to[1].name, 'T, Two');
+    assert.equal(h.cc.map((a: any) => a.address), ['c1@x', 'c2@x', 'c3@x', 'c4@x']);
+    assert.equal(h.replyTo.map((a: any) => a.address), ['r1@x', 'r2@x']);
+    assert.is(h.subject, 's', 'a repeated Subject keeps the first');
+  }
+});
+
+test('format=flowed (RFC 3676): soft breaks joined, delsp, quote depth, space-stuffing, the signature separator', () => {
+  const body = 'one \r\ntwo \r\nthree\r\n From here\r\n> q1 \r\n> q2\r\n>> deep\r\nhard\r\n-- \r\nsig \r\nend\r\n';
+  const text = (params: string) => feed([`Content-Type: text/plain; charset=utf-8${params}\r\n\r\n` + body]).texts[0].text;
+  assert.is(text('; format=flowed'), 'one two three\nFrom here\n> q1 q2\n>> deep\nhard\n-- \nsig end');
+  assert.is(text('; format=flowed; delsp=yes'), 'onetwothree\nFrom here\n> q1q2\n>> deep\nhard\n-- \nsigend');
+  assert.is(text(''), body.replace(/\r\n/g, '\n'), 'not flowed: as written');
+  // an HTML part is never unfolded (as mailparser)
+  assert.is(feed(['Content-Type: text/html; format=flowed\r\n\r\n<p \r\nx>']).texts[0].text, '<p \nx>');
+});
+
+test('raw 8-bit header bytes: UTF-8 when they are, else windows-1252 with the flag "header-8bit"', () => {
+  const utf8 = feed([Buffer.from('Subject: Grüße\r\n\r\nx', 'utf8').toString('latin1')]);
+  assert.is(utf8.headers[0].subject, 'Grüße');
+  assert.not.ok(utf8.flags.includes('header-8bit'));
+  const raw = feed([Buffer.from('From: "J\xfcrgen" <j@x>\r\nSubject: Gr\xfc\xdfe \x80\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Disposition: attachment; filename="Fr\xf6sche.txt"\r\n\r\nx\r\n--b--\r\n', 'latin1').toString('latin1')]);
+  assert.is(raw.headers[0].subject, 'Grüße €');
+  assert.is(raw.headers[0].from[0].name, 'Jürgen');
+  assert.ok(raw.headers[0].flags.includes('header-8bit'));
+  assert.is(raw.atts[0].info.name, 'Frösche.txt');
+  assert.ok(raw.flags.includes('header-8bit'));
+  // a real U+FFFD in UTF-8 stays what it is
+  assert.is(feed([Buffer.from('Subject: a\ufffdb\r\n\r\nx', 'utf8').toString('latin1')]).headers[0].subject, 'a\ufffdb');
+});
+
+test('a multipart without a usable boundary is read as text: none, cut with its header, too long for a delimiter', () => {
+  const long = 'b'.repeat(3000);
+  const cut = feed([`Content-Type: multipart/mixed; boundary="${long}"\r\n\r\n--${long}\r\nContent-Type: text/plain\r\n\r\nhi\r\n--${long}--\r\n`]);
+  assert.is(cut.texts.length, 1);
+  assert.ok(cut.texts[0].text.includes('hi'), 'the body is not hidden');
+  assert.ok(cut.flags.includes('multipart-without-boundary') && cut.flags.includes('header-truncated'), cut.flags.join());
+  const b = 'c'.repeat(197);
+  const tooLong = feed([`Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\n\r\nhi\r\n--${b}--\r\n`]);
+  assert.ok(tooLong.texts[0].text.includes('hi'));
+  const ok = 'd'.repeat(196);
+  const fits = feed([`Content-Type: multipart/mixed; boundary="${ok}"\r\n\r\n--${ok}\r\n\r\nhi\r\n--${ok}--\r\n`]);
+  assert.equal(fits.texts.map((t) => t.text), ['hi']);
+  assert.not.ok(fits.flags.includes('multipart-without-boundary'));
+});
+
+test('single-byte charsets from the tables in Storage, multi-byte ones raw and flagged; a board without the tables flags them raw', async () => {
+  const koi = Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]).toString('latin1');
+  const r = feed([`Content-Type: text/plain; charset=KOI8-R\r\n\r\n${koi}`]);
+  assert.is(r.texts[0].text, 'Привет');
+  assert.equal(r.texts[0].flags, []);
+  const sjis = feed(['Content-Type: text/plain; charset=Shift_JIS\r\n\r\n\x82\xa0']);
+  assert.is(sjis.texts[0].text, '\x82\xa0');
+  assert.equal(sjis.texts[0].flags, ['charset-raw:shift_jis']);
+  // the host decodes what the board left raw
+  const { hostDecode, rawCharset } = await import('../../host/mime-decode');
+  assert.is(hostDecode(sjis.texts[0].text, rawCharset(sjis.texts[0].flags)!), 'あ');
+  assert.is(hostDecode('x', 'no-such-charset'), null);
+  const { nodeStorage } = await import('../../host/espruino-node');
+  const tables = nodeStorage.api.read('s9cs');
+  nodeStorage.api.erase('s9cs');
+  try {
+    const bare = feed([`Content-Type: text/plain; charset=KOI8-R\r\n\r\n${koi}`]);
+    assert.is(bare.texts[0].text, koi);
+    assert.equal(bare.texts[0].flags, ['charset-raw:koi8-r']);
+  } finally {
+    nodeStorage.write('s9cs', tables);
+  }
 });
 
 test('Content-Type parameters: quoting, RFC 2231 continuations and charset\'lang\'value', () => {
