@@ -211,6 +211,7 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
   // its Content-Type was cut at maxHeader; its text is format=flowed (1, 2 with delsp=yes)
   var ctCut: boolean;
   var flowed: number;
+  var maxDelim = 200;
 
   /** Calls the callback option `name`, if given. */
   function emit(name: string, arg: any): void {
@@ -318,6 +319,8 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
     type = ct.value;
     if (type.indexOf('/') < 0) {
       if (type) addFlag(partFlags, 'bad-content-type');
+      // (RFC 2046 5.1.5: a digest's part is a message unless it says otherwise; mailparser reads it as text)
+      else if (digest) addFlag(partFlags, 'digest-default');
       type = digest ? 'message/rfc822' : 'text/plain';
     }
     charset = ct.params.charset || '';
@@ -326,11 +329,11 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
       return (v || '').toLowerCase().trim();
     };
     if (type == 'text/plain' && lc(ct.params.format) == 'flowed') flowed = lc(ct.params.delsp) == 'yes' ? 2 : 1;
-    // a multipart needs a boundary: printable ASCII, whole (not cut with its header), short enough for a delimiter
-    // line to be recognised (MAX_DELIM below); without one its body is read as text
+    // a multipart needs a boundary: printable ASCII, whole (not cut with its header); without one its body is read as
+    // text
     var b = (ct.params.boundary || '').replace(/[ \t]+$/, '');
     var multi = type.indexOf('multipart/') == 0;
-    if (multi && (!/^[\x20-\x7e]+$/.test(b) || ctCut || b.length > 196)) {
+    if (multi && (!/^[\x20-\x7e]+$/.test(b) || ctCut)) {
       addFlag(flags, 'multipart-without-boundary');
       type = 'text/plain';
       multi = false;
@@ -345,6 +348,8 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
     if (multi || (type == 'message/rfc822' && inline && plain)) {
       if (depth >= (o.maxDepth || 10)) addFlag(flags, 'depth-limit');
       else if (multi) {
+        // (a delimiter line is held until its end: as long as the longest boundary allows)
+        if (b.length + 10 > maxDelim) maxDelim = b.length + 10;
         stack.push({
           b_: '--' + b,
           path_: path ? path + '.' : '',
@@ -447,7 +452,7 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
         var e = nl;
         var complete: boolean | undefined = nl >= 0;
         if (!complete) {
-          // a header line with no end yet: keep it unless it is beyond any sane length (200: see MAX_DELIM below)
+          // a header line with no end yet: keep it unless it is beyond any sane length (200: see maxDelim below)
           if (!final && len - pos <= maxHeader + 200) break;
           e = nl = len;
           complete = final;
@@ -469,10 +474,10 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
             if (colon < 1 || /[ \t]/.test(name)) addFlag(flags, firstLine && !path && s.slice(0, 5) == 'From ' ? 'mbox-from-line' : 'bad-header-line');
             else {
               var k = 'content-type content-disposition content-transfer-encoding content-id subject from to cc reply-to date message-id'.split(' ').indexOf(name);
-              // kept: the first of each field of a part, and of a message's; a repeated address field (two To:
-              // lines) adds its addresses to the first
+              // kept: the first of each field of a part, and of a message's; a repeated To: or Cc: line adds its
+              // addresses to the first (as mailparser; From: and Reply-To: occur once, RFC 5322 3.6)
               if (k >= 0 && (k <= Field.ContentId || msg) && !(k in h)) h[(field = k)] = '';
-              else if (k >= Field.From && k <= Field.ReplyTo && msg) h[(field = k)] += ',';
+              else if ((k == Field.To || k == Field.Cc) && msg) h[(field = k)] += ',';
               s = s.slice(colon + 1);
             }
           }
@@ -485,8 +490,13 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
             addFlag(partFlags, 'header-truncated');
             // (a boundary cut off with it would never match: the part is read as text)
             if (!field) ctCut = true;
-          }
-          h[field] = s.slice(0, maxHeader);
+            // an encoded word cut in two is not text: it goes with the rest of the field, which is not read on
+            s = s.slice(0, maxHeader);
+            var w = s.lastIndexOf('=?');
+            if (w >= 0 && s.indexOf('?=', w + 2) < 0) s = s.slice(0, w);
+            h[field] = s;
+            field = -1;
+          } else h[field] = s;
         }
         inLine = !complete;
         continue;
@@ -500,10 +510,10 @@ export const MimeReader: new (opts: MimeReaderOptions) => MimeReader = function 
       if (lineStart) {
         if (len - pos < 2 && !final) break;
         if (buf.substr(pos, 2) == '--') {
-          // MAX_DELIM: the longest line that may still be a delimiter ("--" + 70-char boundary + "--" + some
-          // white space) is 200
+          // maxDelim: the longest line that may still be a delimiter ("--" + boundary + "--" + some white space): 200
+          // for RFC 2046's 70-character boundaries, more for a longer one (at most maxHeader)
           if (nl < 0 && final) nl = len;
-          if (nl < 0 && len - pos < 200) break;
+          if (nl < 0 && len - pos < maxDelim) break;
           if (nl >= 0 && delimiter(buf.slice(pos, nl))) {
             pos = nl + 1;
             continue;

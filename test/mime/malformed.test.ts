@@ -194,8 +194,8 @@ test('RFC 2047: B and Q words, split UTF-8 across words, white space between wor
   assert.is(decodeWords('=?utf-8?x?bad?= plain', []), '=?utf-8?x?bad?= plain');
 });
 
-test('repeated address fields: every To, Cc, Reply-To and From line adds its addresses, in order', () => {
-  const raw = 'From: a@x\r\nTo: t1@x\r\nCc: c1@x\r\nTo: "T, Two" <t2@x>, t3@x\r\nCc: c2@x\r\nCc: Group: c3@x, c4@x;\r\nReply-To: r1@x\r\nReply-To: r2@x\r\nSubject: s\r\nSubject: ignored\r\n\r\nbody';
+test('repeated address fields: every To and Cc line adds its addresses, in order; From and Reply-To keep the first (as mailparser)', () => {
+  const raw = 'From: a@x\r\nFrom: b@x\r\nTo: t1@x\r\nCc: c1@x\r\nTo: "T, Two" <t2@x>, t3@x\r\nCc: c2@x\r\nCc: Group: c3@x, c4@x;\r\nReply-To: r1@x\r\nReply-To: r2@x\r\nSubject: s\r\nSubject: ignored\r\n\r\nbody';
   for (const size of [raw.length, 1, 7]) {
     const pieces: string[] = [];
     for (let i = 0; i < raw.length; i += size) pieces.push(raw.slice(i, i + size));
@@ -203,7 +203,8 @@ test('repeated address fields: every To, Cc, Reply-To and From line adds its add
     assert.equal(h.to.map((a: any) => a.address), ['t1@x', 't2@x', 't3@x']);
     assert.is(h.to[1].name, 'T, Two');
     assert.equal(h.cc.map((a: any) => a.address), ['c1@x', 'c2@x', 'c3@x', 'c4@x']);
-    assert.equal(h.replyTo.map((a: any) => a.address), ['r1@x', 'r2@x']);
+    assert.equal(h.replyTo.map((a: any) => a.address), ['r1@x']);
+    assert.equal(h.from.map((a: any) => a.address), ['a@x']);
     assert.is(h.subject, 's', 'a repeated Subject keeps the first');
   }
 });
