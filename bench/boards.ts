@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { buildAll, goals } from '../host/build';
 import { ROOT, boardIds, loadBoard } from '../host/boards';
+import { espruinoBinary } from '../host/interpreter';
 
 export interface BoardFigures {
   storage: number;
@@ -51,7 +52,8 @@ function demo(id: string, log: (s: string) => void): Promise<{ idle: number; pea
 }
 
 export async function benchBoards(log: (s: string) => void, asked: string[]): Promise<BoardsBench> {
-  const bin = process.env.ESPRUINO || null;
+  // (a path that does not exist is an error, not a bench without the interpreter)
+  const bin = espruinoBinary();
   const out: BoardsBench = { interpreter: bin, interpreterJsVars: bin ? interpreterTotal(bin) : null, boards: {} };
   for (const r of await buildAll()) {
     if (r.problems.length) throw new Error(`the ${r.board.id} build failed:\n${r.problems.join('\n')}`);

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     if (argv[i] === '--board' && argv[i + 1]) boards.push(argv[++i]);
     else if (argv[i] === '--anchor' && argv[i + 1]) anchor = argv[++i];
     else if (argv[i] === '--only' && PARTS.includes(argv[i + 1])) only.push(argv[++i]);
+    else if (argv[i] === '--board' || argv[i] === '--anchor' || argv[i] === '--only') throw new Error(`${argv[i]} needs a value${argv[i] === '--only' ? ' (boards, engine or mail)' : ''}`);
     else if (argv[i] !== '--json') throw new Error(`unknown argument ${argv[i]} (usage: npm run bench -- [--json] [--board <id>]... [--anchor <AT.js>] [--only boards|engine|mail]...)`);
   }
   // with --json, standard output carries only the JSON
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  // one line: a wrong argument or ESPRUINO is the user's to fix, not a stack trace to read
+  console.error(`bench: ${(e && e.message) || e}`);
   process.exit(1);
 });

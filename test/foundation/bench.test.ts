@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../host/espruino-node';
@@ -121,6 +122,24 @@ test('build flags come from the binary\'s DWARF producer string, or null', () =>
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('npm run bench: a wrong ESPRUINO or argument is one clear line and exit 1; --json puts only JSON on standard output', () => {
+  const bench = (args: string[], env: any = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/index.ts', ...args], { encoding: 'utf8', timeout: 120000, env: { ...process.env, ...env } });
+  const wrong = bench(['--only', 'boards'], { ESPRUINO: '/no/such/espruino' });
+  assert.is(wrong.status, 1);
+  assert.equal(wrong.stderr.trim().split('\n'), ['bench: ESPRUINO=/no/such/espruino: no such file (the Espruino interpreter\'s Linux port, built with make BOARD=LINUX)']);
+  const arg = bench(['--only']);
+  assert.is(arg.status, 1);
+  assert.match(arg.stderr.trim(), /^bench: --only needs a value/);
+  const env: any = { ...process.env };
+  delete env.ESPRUINO;
+  const json = spawnSync(process.execPath, ['--import', 'tsx', 'bench/index.ts', '--json', '--only', 'boards'], { encoding: 'utf8', timeout: 120000, env });
+  assert.is(json.status, 0, json.stderr);
+  const out = json.stdout.trim().split('\n');
+  assert.is(out.length, 1, json.stdout);
+  assert.ok(JSON.parse(out[0]).boards, 'the boards figures');
 });
 
 test.run();
