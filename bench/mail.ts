@@ -57,7 +57,7 @@ const ATTACHMENT_BYTES = 64 * 1024;
 const EMULATOR_BASE: PartialOptions = {
   sapbrOpenDelayMs: 5,
   sapbrCloseDelayMs: 5,
-  // FACTS 5.2: the module drops server, auth, sender, recipients, subject, body and file after a send
+  // docs/module-facts.md §7.2: the module drops server, auth, sender, recipients, subject, body and file after a send
   clearAfterSend: true,
 };
 

@@ -33,7 +33,7 @@ export interface Faults {
    * line or counted data; held while the host is in a data phase and flushed after the final result.
    */
   noiseRate: number;
-  /** Noise URCs to choose from (the non-reset URCs of FACTS 4; never RDY or +CFUN: 1). */
+  /** Noise URCs to choose from (the non-reset URCs of docs/module-facts.md §3.7; never RDY or +CFUN: 1). */
   noiseUrcs: string[];
   /**
    * Probability, per SMTP stage / attachment chunk / POP3 command / POP3READ data block, that the network drops the
@@ -93,7 +93,7 @@ export interface EmulatorOptions {
   resetInDataPauseMs: Range;
   /** Scale applied to AT+EMAILTO seconds (tests use e.g. 0.01 so a 10 s timeout takes 100 ms). */
   timeoutScale: number;
-  /** Clear server/auth/from/rcpt/subject/body/file after each AT+SMTPSEND (MGAMAN's claim, FACTS 5.2). */
+  /** Clear server/auth/from/rcpt/subject/body/file after each AT+SMTPSEND (MGAMAN's claim, docs/module-facts.md §7.2). */
   clearAfterSend: boolean;
   /** POP3READ data includes the server's "+OK ..." status line. */
   pop3IncludeOk: boolean;

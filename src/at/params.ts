@@ -3,11 +3,11 @@
 // cancel a prompt (Ctrl-Z 0x1A, ESC 0x1B), end the quoted string (") or break a mail header, and no line is longer
 // than the module accepts. They throw a MailError (E_PARAM) naming the value.
 //
-// The SIM900 e-mail strings have no escape mechanism (FACTS §4 "Strings and quotes"): a `"` ends the string. So
+// The SIM900 e-mail strings have no escape mechanism (docs/module-facts.md §3.12): a `"` ends the string. So
 // refusing is the only safe option for ASCII values; non-ASCII text travels as hex (AT+SMTPCS="UTF-8").
 import { bad } from '../errors';
 
-/** "The Command line buffer can accept a maximum of 556 characters" (SIM900 AT manual, FACTS §4). */
+/** "The Command line buffer can accept a maximum of 556 characters" (SIM900 AT manual, docs/module-facts.md §3.4). */
 export const MAX_LINE = 556;
 
 /**

@@ -38,7 +38,7 @@ export interface MailOptions {
   dialect?: string;
   /** when SMTP and POP3 would overlap: 'wait' for the other to end (default) or 'refuse' with E_BUSY */
   busy?: string;
-  /** the module keeps server, sender, recipients and subject after a send (FACTS 5.2 says it does not) */
+  /** the module keeps server, sender, recipients and subject after a send (docs/module-facts.md §7.2 says it does not) */
   keepsSettings?: boolean;
   /** receive buffer of the AT engine in bytes (the board's rxBufferSize) */
   rxBufferSize?: number;
@@ -364,7 +364,7 @@ export class Mail {
   }
 
   /**
-   * After a send the module drops server, sender, recipients, subject, body and attachment (FACTS 5.2), so they are
+   * After a send the module drops server, sender, recipients, subject, body and attachment (docs/module-facts.md §7.2), so they are
    * sent again; what it keeps (cid, timeout, charset, bearer, recipient counts) stays known.
    */
   sent_(unknown?: boolean): void {

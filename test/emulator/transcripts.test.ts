@@ -1,4 +1,4 @@
-// The transcripts in ../shared/reference/transcripts (beside the project) that apply to this module, replayed byte-exact.
+// The transcripts T01-T07 of docs/module-facts.md §1 (captures of real modules, sources listed there) that apply to this module, replayed byte-exact.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSmtp, type SmtpHandle } from '../../host/servers';

@@ -183,7 +183,7 @@ t('a repeat alert sends no setting the module still holds', async () => {
   assert.ok(second.commands < first.commands, `${second.commands} < ${first.commands}`);
   for (const held of ['AT+EMAILCID', 'AT+EMAILTO', 'AT+SAPBR', 'AT+SMTPCS', '=?', 'AT+SMTPRCPT=0\r'])
     assert.not.ok(repeat.includes(held), `repeat alert sent ${held}`);
-  // what the module dropped after the send (FACTS 5.2) is sent again
+  // what the module dropped after the send (docs/module-facts.md §7.2) is sent again
   for (const again of ['AT+SMTPSRV=', 'AT+SMTPAUTH=', 'AT+SMTPFROM=', 'AT+SMTPRCPT=0,0,', 'AT+SMTPSUB=', 'AT+SMTPBODY', 'AT+SMTPSEND'])
     assert.ok(repeat.includes(again), `repeat alert must send ${again}`);
 });

@@ -101,7 +101,7 @@ export function pop3read(m: Core, c: ExtendedCommand): Res {
   rd.lastRead = Date.now();
   const finished = rd.complete && rd.avail === 0;
   if (!finished && cnf < n) rd.shortRead = true;
-  // Framing (FACTS 2.6): "\r\n+POP3READ: <s>,<n>\r\n" + n raw bytes + "\r\n", then "\r\nOK\r\n". Noise URCs may
+  // Framing (docs/module-facts.md §5.5): "\r\n+POP3READ: <s>,<n>\r\n" + n raw bytes + "\r\n", then "\r\nOK\r\n". Noise URCs may
   // come before the header, right after the bytes, and before the OK; never inside the n bytes.
   const head = Buffer.from(`\r\n+POP3READ: ${finished ? 2 : 1},${cnf}\r\n`, 'latin1');
   if (cnf > 0 && resetInData(m, head, data)) return NONE;

@@ -64,7 +64,7 @@ export async function sapbr(m: Core, c: ExtendedCommand): Promise<Res> {
     }
     case 4: {
       if (p.length !== 2) return ERR;
-      // The real SIM900 (FACTS 1.3, T07) prints a multi-line block, not "+SAPBR: tag,value".
+      // The real SIM900 (docs/module-facts.md §2.4, T07) prints a multi-line block, not "+SAPBR: tag,value".
       const lines = ['+SAPBR:'];
       for (const t of SAPBR_TAGS) lines.push(`${t}: ${b.params[t]}`);
       m.info(lines);
