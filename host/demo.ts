@@ -17,6 +17,10 @@
 // AT+EMAILSSL and the board's accounts ask for that mode; the line
 //   tls: <mode>, smtp <TLS version>, pop3 <TLS version>
 // tells what the servers saw on their side of the connections.
+//
+// With --trace <file.html> the AT session between the board and the emulator is written as one self-contained HTML
+// page (host/trace): a timeline by mail step, every command, answer, URC and data size with its time, errors
+// highlighted. The page is rewritten as the session goes and a last time at the end (also when the demo fails).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +36,7 @@ import { bootSandbox } from './sandbox';
 import { clientAccounts, startMailServers, type MailServers } from './servers';
 import { Pop3Client } from './servers/pop3-client';
 import { testCertificate } from './servers/tls';
+import { traceToFile, type TraceFile } from './trace';
 
 /** Deterministic "camera picture": xorshift bytes, so a run can be compared with another. */
 function picture(n: number): Buffer {
@@ -143,12 +148,13 @@ async function hostPop3(s: MailServers): Promise<Pop3Client> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const usage = `usage: npm run demo [-- --board <${boardIds().join('|')}>] [--tls implicit|starttls]`;
-  for (const a of process.argv.slice(2)) if (a.startsWith('--') && a !== '--board' && a !== '--tls') throw new Error(`unknown option ${a} (${usage})`);
+  const usage = `usage: npm run demo [-- --board <${boardIds().join('|')}>] [--tls implicit|starttls] [--trace <file.html>]`;
+  for (const a of process.argv.slice(2)) if (a.startsWith('--') && a !== '--board' && a !== '--tls' && a !== '--trace') throw new Error(`unknown option ${a} (${usage})`);
   const id = option('--board') || 'linux';
   if (!boardIds().includes(id)) throw new Error(`unknown board "${id}"; boards: ${boardIds().join(', ')}`);
   const tls = option('--tls');
   if (tls !== undefined && tls !== 'implicit' && tls !== 'starttls') throw new Error(`--tls is implicit or starttls (${usage})`);
+  const traceFile = option('--trace');
   const binary = espruinoBinary();
   console.log(`building the ${id} board's Storage modules`);
   const built = await buildBoard(id);
@@ -159,6 +165,10 @@ async function main(): Promise<void> {
   console.log(`Dovecot POP3 on 127.0.0.1:${servers.pop3.port}, SMTP on 127.0.0.1:${servers.smtp.port}${how}`);
   const baud = board.baud;
   const emu = new Sim900Emulator({ baud, sapbrOpenDelayMs: [300, 600], sapbrCloseDelayMs: [100, 200], networkDelayMs: [50, 150], emailssl: !!tls });
+  // (from before the boot URCs; the page is written once more in the finally below, whatever happens)
+  const trace: TraceFile | null = traceFile
+    ? traceToFile(emu, traceFile, { title: `SIM900 AT session: npm run demo, board ${id}${tls ? `, TLS ${tls}` : ''}`, subtitle: `emulator at ${baud} baud; ${binary ? `board on the Espruino interpreter ${binary}` : 'board in the host sandbox'}` })
+    : null;
   await new Promise<void>((r) => emu.once('booted', () => r()));
   await emu.drained();
   if (process.env.ESPRUINO_TRACE) {
@@ -292,6 +302,11 @@ async function main(): Promise<void> {
     }
     if (tls) tlsLine = `tls: ${tls}, ${await tlsSeen(servers, receives)}`;
   } finally {
+    if (trace) {
+      const bytes = trace.close();
+      const st = trace.recorder.stats();
+      console.log(`  trace: ${traceFile} (${bytes} bytes; ${st.commands} commands, ${st.errors} errors, ${(st.duration / 1000).toFixed(1)} s)`);
+    }
     emu.close();
     await servers.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Sim900Emulator } from './sim900';
 import { servePty } from './pty';
 import type { PartialOptions, Faults } from './options';
+import { traceToFile } from '../trace';
 
 export const HELP = `SIM900 emulator
 
@@ -38,6 +39,9 @@ export const HELP = `SIM900 emulator
   --no-pop3-dot         POP3READ data excludes the final "." line
   --pop3-rate <Bps>     POP3 downlink throughput (bytes/s), 0 = unlimited
   --log                 print the UART traffic to stderr
+  --trace <file.html>   write the AT session as one self-contained HTML page (timeline by mail step, commands,
+                        answers, URCs, data sizes, errors highlighted): rewritten after final results (at most
+                        once a second) and every 5 s while traffic comes, and a last time when the emulator stops
   --help
 `;
 
@@ -65,8 +69,9 @@ function range(s: string | undefined, name: string): number | [number, number] {
   return num(s, name);
 }
 
-export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string; tcp?: number; stdio: boolean; log: boolean } {
+export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string; tcp?: number; stdio: boolean; log: boolean; trace?: string } {
   const opts: PartialOptions = {};
+  let trace: string | undefined;
   let pty: string | undefined;
   let tcp: number | undefined;
   let stdio = false;
@@ -136,6 +141,7 @@ export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string;
       case '--no-pop3-dot': opts.pop3IncludeDot = false; break;
       case '--pop3-rate': opts.pop3RateBps = num(v(), a); break;
       case '--log': log = true; break;
+      case '--trace': trace = v(); break;
       case '--help': case '-h': process.stdout.write(HELP); process.exit(0); break;
       default: throw new Error(`unknown option ${a} (see --help)`);
     }
@@ -144,7 +150,7 @@ export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string;
     opts.route = (_h, _p, service) => (service === 'smtp' ? smtp : pop3);
   }
   if (!pty && tcp === undefined && !stdio) throw new Error('give --pty <path>, --tcp <port> or --stdio (see --help)');
-  return { opts, pty, tcp, stdio, log };
+  return { opts, pty, tcp, stdio, log, trace };
 }
 
 async function main(): Promise<void> {
@@ -160,6 +166,23 @@ async function main(): Promise<void> {
     : undefined;
   const emu = new Sim900Emulator(a.opts);
   const closers: (() => Promise<void> | void)[] = [() => emu.close()];
+  if (a.trace) {
+    const file = a.trace;
+    let trace: ReturnType<typeof traceToFile>;
+    try {
+      trace = traceToFile(emu, file, { title: 'SIM900 AT session: emulator', subtitle: `npm run emulator -- ${process.argv.slice(2).join(' ')}` });
+    } catch (e) {
+      process.stderr.write(`emulator: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+    // the last page once the module's last output is out (closers run in order; emu.close() comes last)
+    closers.splice(closers.length - 1, 0, () => {
+      const n = trace.close();
+      process.stderr.write(`trace written to ${file} (${n} bytes)\n`);
+    });
+    process.on('exit', () => trace.close());
+    process.stderr.write(`tracing the AT session to ${file}\n`);
+  }
   if (a.pty) {
     const h = await servePty(emu, a.pty, logFn);
     closers.unshift(() => h.close());

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the host tests and the demo need: Dovecot's POP3 server (run by the tests with
-# their own configuration, never as a system service), socat (pseudo-terminals for the emulator) and openssl
-# (the command-line tool that makes the test servers' TLS certificate).
+# their own configuration, never as a system service), socat (pseudo-terminals for the emulator), openssl
+# (the command-line tool that makes the test servers' TLS certificate) and chromium (the trace test renders the
+# AT session's HTML page headless and checks the screenshot).
 # Idempotent: when everything is present it only checks and exits. Needs root (or sudo) only when installing.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ have_dovecot || need+=(dovecot-core)
 if ! ls /usr/lib/dovecot/pop3 /usr/lib/dovecot/pop3-login >/dev/null 2>&1; then need+=(dovecot-pop3d); fi
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
@@ -70,5 +72,6 @@ have_dovecot || fail "dovecot is still missing after installing"
 [ -x /usr/lib/dovecot/pop3 ] || fail "the POP3 service binary /usr/lib/dovecot/pop3 is still missing"
 command -v socat >/dev/null 2>&1 || fail "socat is still missing after installing"
 command -v openssl >/dev/null 2>&1 || fail "openssl is still missing after installing"
+[ -x /usr/bin/chromium ] || fail "chromium (/usr/bin/chromium) is still missing after installing"
 dv=/usr/sbin/dovecot; [ -x "$dv" ] || dv=$(command -v dovecot)
-echo "install-deps: done (dovecot $("$dv" --version | cut -d' ' -f1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $(openssl version | cut -d' ' -f1-2))"
+echo "install-deps: done (dovecot $("$dv" --version | cut -d' ' -f1), $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $(openssl version | cut -d' ' -f1-2), $(/usr/bin/chromium --version 2>/dev/null | cut -d' ' -f1-2))"
