@@ -2,7 +2,8 @@
 // Starts a SIM900 emulator on a pseudo-terminal (socat), on a TCP port, or on stdin/stdout.
 
 import * as net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Sim900Emulator } from './sim900';
 import { servePty } from './pty';
 import type { PartialOptions, Faults } from './options';
@@ -166,6 +167,13 @@ async function main(): Promise<void> {
     : undefined;
   const emu = new Sim900Emulator(a.opts);
   const closers: (() => Promise<void> | void)[] = [() => emu.close()];
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of closers) await c();
+    process.exit(0);
+  };
   if (a.trace) {
     const file = a.trace;
     let trace: ReturnType<typeof traceToFile>;
@@ -184,6 +192,9 @@ async function main(): Promise<void> {
     process.stderr.write(`tracing the AT session to ${file}\n`);
   }
   if (a.pty) {
+    // (a folder that does not exist, or one socat may not write: one line, not socat's trace)
+    const dir = dirname(resolve(a.pty));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--pty ${a.pty}: no folder ${dir}`);
     const h = await servePty(emu, a.pty, logFn);
     closers.unshift(() => h.close());
     process.stderr.write(`SIM900 emulator on ${a.pty} (socat pid ${h.pid})\n`);
@@ -206,20 +217,28 @@ async function main(): Promise<void> {
       });
       s.on('error', () => undefined);
     });
-    await new Promise<void>((r) => server.listen(a.tcp, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => {
+      server.once('error', (e: NodeJS.ErrnoException) => fail(`--tcp ${a.tcp}: ${e.code === 'EADDRINUSE' ? 'port in use' : e.message}`));
+      server.listen(a.tcp, '127.0.0.1', () => r());
+    });
     closers.unshift(() => new Promise<void>((r) => server.close(() => r())));
     process.stderr.write(`SIM900 emulator on tcp 127.0.0.1:${(server.address() as net.AddressInfo).port}\n`);
   }
   if (a.stdio) {
+    // a reader that goes away (`| head`) ends the emulator quietly, as any filter does
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? void stop() : fail(`standard output: ${e.message}`)));
     emu.on('output', (b: Buffer) => process.stdout.write(b));
     process.stdin.on('data', (b: Buffer) => emu.input(b));
   }
-  const stop = async () => {
-    for (const c of closers) await c();
-    process.exit(0);
-  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-if (require.main === module) void main();
+/** One line on standard error and exit 1: what went wrong is the user's to fix, not a stack trace to read. */
+function fail(msg: string): never {
+  process.stderr.write(`emulator: ${msg}\n`);
+  process.exit(1);
+}
+
+if (require.main === module)
+  main().catch((e) => fail((e && e.message) || String(e)));

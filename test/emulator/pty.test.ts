@@ -70,4 +70,33 @@ test('cli TLS options: --emailssl, --tls-verify <ca.pem>, --tls-max', () => {
   }
 });
 
+test('cli errors: a --pty in a missing folder or a --tcp port in use is one line and exit 1; a reader that leaves --stdio ends it quietly', async () => {
+  const { spawnSync, spawn } = await import('node:child_process');
+  const cli = ['--import', 'tsx', 'host/emulator/cli.ts'];
+  const pty = spawnSync(process.execPath, [...cli, '--pty', '/no/such/folder/sim900'], { encoding: 'utf8', timeout: 30000 });
+  assert.is(pty.status, 1);
+  assert.equal(pty.stderr.trim().split('\n'), ['emulator: --pty /no/such/folder/sim900: no folder /no/such/folder']);
+  const net = await import('node:net');
+  const busy = net.createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  try {
+    const port = (busy.address() as any).port;
+    const tcp = spawnSync(process.execPath, [...cli, '--tcp', String(port)], { encoding: 'utf8', timeout: 30000 });
+    assert.is(tcp.status, 1);
+    assert.equal(tcp.stderr.trim().split('\n'), [`emulator: --tcp ${port}: port in use`]);
+  } finally {
+    busy.close();
+  }
+  // `npm run emulator -- --stdio | head -c 20`: the reader takes 20 bytes and goes
+  const child = spawn(process.execPath, [...cli, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (b) => (err += b));
+  await new Promise<void>((r) => child.stdout.once('data', () => r()));
+  child.stdout.destroy();
+  child.stdin.write('AT\r');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.is(code, 0);
+  assert.is(err, '');
+});
+
 test.run();
