@@ -24,6 +24,13 @@ for (const mode of ['implicit', 'starttls']) {
   });
 }
 
+test('npm run demo with ESPRUINO naming no file: one clear line, non-zero exit (not the sandbox instead)', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'host/demo.ts'], { encoding: 'utf8', timeout: 60000, env: { ...process.env, ESPRUINO: '/no/such/espruino' } });
+  assert.is(r.status, 1);
+  assert.equal(r.stderr.trim().split('\n'), ["demo failed: ESPRUINO=/no/such/espruino: no such file (the Espruino interpreter's Linux port, built with make BOARD=LINUX)"]);
+  assert.not.match(r.stdout, /sandbox/);
+});
+
 test('npm run demo -- --tls with a wrong mode: one clear line, non-zero exit', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'host/demo.ts', '--tls', 'ssl'], { encoding: 'utf8', timeout: 60000 });
   assert.is(r.status, 1);
