@@ -18,6 +18,11 @@ export class TcpConsole {
   sockets = new Set<net.Socket>();
   output = '';
   port = 0;
+  /**
+   * A link that corrupts: when set, what comes from the TCP side is passed on a line at a time, through this
+   * (return the line unchanged to keep it).
+   */
+  mangle: ((line: string) => string) | null = null;
 
   /** Starts the interpreter in `cwd` (its Storage is ./espruino.flash there). */
   constructor(binary: string, cwd: string) {
@@ -30,7 +35,16 @@ export class TcpConsole {
     this.child.stdin!.on('error', () => {});
     this.server = net.createServer((s) => {
       this.sockets.add(s);
-      s.on('data', (d) => this.child.stdin!.write(d));
+      let partial = '';
+      s.on('data', (d) => {
+        if (!this.mangle) return void this.child.stdin!.write(d);
+        partial += d.toString('latin1');
+        let i: number;
+        while ((i = partial.indexOf('\n')) >= 0) {
+          this.child.stdin!.write(Buffer.from(this.mangle(partial.slice(0, i + 1)), 'latin1'));
+          partial = partial.slice(i + 1);
+        }
+      });
       s.on('error', () => {});
       s.on('close', () => this.sockets.delete(s));
     });
