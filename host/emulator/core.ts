@@ -23,6 +23,8 @@ export class Core {
   readonly out: OutputQueue;
   mode: Mode = 'off';
   inbuf: Buffer = Buffer.alloc(0);
+  /** The last byte taken was the CR that ended a command line: an LF right after it is not input. */
+  afterCr = false;
   line = '';
   lastLine = '';
   busy = false;
@@ -220,6 +222,7 @@ export class Core {
     this.smtp = null;
     this.pop3 = null;
     this.inbuf = Buffer.alloc(0);
+    this.afterCr = false;
     this.line = '';
     this.busy = false;
     this.dataBuf = [];

@@ -22,6 +22,16 @@ export function feed(m: Core, data: Buffer | Uint8Array | string): void {
 
 export function pumpInput(m: Core): void {
   while (m.inbuf.length > 0 && !m.busy && !m.closed) {
+    // a CR ends a command line and an LF right after it belongs to that line end, whatever the command started:
+    // it is not the first byte of a "> " body, of DOWNLOAD's counted bytes or of AT+SMTPFT's (clients that end
+    // lines with CR LF work on real modules)
+    if (m.afterCr) {
+      m.afterCr = false;
+      if (m.inbuf[0] === 0x0a) {
+        m.inbuf = m.inbuf.subarray(1);
+        continue;
+      }
+    }
     switch (m.mode) {
       case 'cmd':
         pumpCommand(m);
@@ -49,6 +59,7 @@ function pumpCommand(m: Core): void {
     if (c === 0x0d) {
       echoed += '\r';
       i++;
+      m.afterCr = true;
       break;
     }
     if (c === 0x0a && m.line.length === 0) continue; // LF after CR / blank line

@@ -355,6 +355,36 @@ t('SIM800 dialect: AT+SMTPBODY=<len> then DOWNLOAD, exactly len bytes, no execut
   }
 });
 
+t('CR LF line ends: the LF after a command\'s CR is not body or counted data (DOWNLOAD, "> " prompt)', async () => {
+  const body = (w: Wire) => (w.emu as any).m.email.body.toString('latin1');
+  const w = await off({ dialect: 'sim800' });
+  try {
+    // the LF in a write of its own (after DOWNLOAD), then in the command's write
+    await w.cmd('AT+SMTPBODY=5', '\r\nDOWNLOAD\r\n');
+    w.send('\nhello');
+    await w.expect(OKR);
+    assert.is(body(w), 'hello');
+    w.send('AT+SMTPBODY=4\r\n');
+    await w.expect('\r\nDOWNLOAD\r\n');
+    w.send('abcd');
+    await w.expect(OKR);
+    assert.is(body(w), 'abcd');
+    await w.cmd('AT', OKR);
+  } finally {
+    w.close();
+  }
+  const p = await off();
+  try {
+    p.send('AT+SMTPBODY\r\n');
+    await p.expect('\r\n> ');
+    p.send('line 1\r\nline 2\x1a');
+    await p.expect(OKR);
+    assert.is(body(p), 'line 1\r\nline 2');
+  } finally {
+    p.close();
+  }
+});
+
 t('input while a command executes is queued (default) and noted as a violation', async () => {
   const w = await off({ sapbrOpenDelayMs: 100 });
   try {
