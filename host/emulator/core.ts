@@ -39,6 +39,8 @@ export class Core {
   verbose = true;
   quiet = false;
   cmee = 0;
+  /** The user profile AT&W stores (in the module's NVRAM: it outlives resets) and ATZ and a restart load. */
+  profile = { echo: true, verbose: true, quiet: false, cmee: 0 };
   ipr = 115200;
   cfun = 1;
   creg = 0;
@@ -209,12 +211,17 @@ export class Core {
     return Math.max(1, Math.round(this.email.timeout * 1000 * this.opts.timeoutScale));
   }
 
+  /** Echo, result format and CMEE from a profile: the stored one (ATZ, a restart) or the factory one (AT&F). */
+  loadProfile(p: { echo: boolean; verbose: boolean; quiet: boolean; cmee: number }): void {
+    this.echo = p.echo;
+    this.verbose = p.verbose;
+    this.quiet = p.quiet;
+    this.cmee = p.cmee;
+  }
+
   /** Everything a reset or power-down loses. */
   resetState(): void {
-    this.echo = true;
-    this.verbose = true;
-    this.quiet = false;
-    this.cmee = 0;
+    this.loadProfile(this.profile);
     this.cfun = 1;
     this.creg = 0;
     this.bearers = [freshBearer(), freshBearer(), freshBearer()];

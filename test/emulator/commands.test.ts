@@ -385,6 +385,26 @@ t('CR LF line ends: the LF after a command\'s CR is not body or counted data (DO
   }
 });
 
+t('AT&F loads the factory profile, AT&W stores the current one, ATZ and a restart load the stored one', async () => {
+  const w = await off();
+  try {
+    await w.cmd('AT&F', OKR); // echo back on: the factory profile
+    await w.cmd('AT', 'AT\r' + OKR);
+    await w.cmd('ATE0V0&W', 'ATE0V0&W\r0\r');
+    await w.cmd('ATE1V1', OKR); // (typed while echo was off: not echoed)
+    await w.cmd('ATZ', 'ATZ\r0\r'); // the stored profile: echo off, numeric results
+    await w.cmd('AT', '0\r');
+    w.emu.reset(); // NVRAM outlives a restart: still echo off, numeric
+    await w.until('SMS Ready\r\n');
+    await w.cmd('AT', '0\r');
+    await w.cmd('AT&F&W', OKR);
+    await w.cmd('AT', 'AT\r' + OKR);
+    await w.cmd('ATZ1', 'ATZ1\r\r\nERROR\r\n');
+  } finally {
+    w.close();
+  }
+});
+
 t('input while a command executes is queued (default) and noted as a violation', async () => {
   const w = await off({ sapbrOpenDelayMs: 100 });
   try {

@@ -26,8 +26,18 @@ export function basic(m: Core, name: string, arg: string): Res {
       m.info([`SIM900 R11.0`]);
       return OK;
     case 'Z':
+      // the stored user profile (AT&W's), the factory one until something was stored
+      if (n > 0) return ERR;
+      m.loadProfile(m.profile);
+      return OK;
     case '&F':
+      if (n > 0) return ERR;
+      m.loadProfile({ echo: true, verbose: true, quiet: false, cmee: 0 });
+      return OK;
     case '&W':
+      if (n > 0) return ERR;
+      m.profile = { echo: m.echo, verbose: m.verbose, quiet: m.quiet, cmee: m.cmee };
+      return OK;
     case '&V':
     case 'X':
     case 'L':
