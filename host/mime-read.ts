@@ -236,7 +236,8 @@ export interface RefMail {
   attachments: { name: string; type: string; size: number; sha256: string; content?: Buffer }[];
 }
 
-function flatAddresses(v: any): Address[] {
+/** mailparser's address objects (one or a list, groups nested) as one flat list in order. */
+export function flatAddresses(v: any): Address[] {
   const out: Address[] = [];
   const walk = (list: any[]) => {
     for (const a of list || []) {

@@ -18,8 +18,8 @@ export function addFlag(flags: string[] | null, f: string | string[]): void {
 
 /**
  * Decodes bytes in a charset: UTF-8, ISO-8859-1, Windows-1252, or a single-byte charset whose table is in the
- * Storage file "s9cs" (KOI8-R/U, Windows-1250..1258, ISO-8859-2..16, ...: see host/charset-tables.ts). US-ASCII is read as UTF-8, as mail clients do with stray 8-bit bytes, and so
- * is a missing charset (decodeUtf8 is this function). Another charset (the multi-byte ones: GB2312, Big5,
+ * Storage file "s9cs" (KOI8-R/U, Windows-1250..1258, ISO-8859-2..16, ...: see host/charset-tables.ts). US-ASCII is
+ * read as UTF-8, as mail clients do with stray 8-bit bytes, and so is a missing charset (decodeUtf8 is this function). Another charset (the multi-byte ones: GB2312, Big5,
  * Shift_JIS, EUC-KR, ISO-2022-JP, ...), or a table charset on a board without "s9cs", gives null, or, when flags (a
  * list or null) are given, the bytes kept raw and the flag "charset-raw:<charset>". Ill-formed UTF-8 gives U+FFFD
  * per maximal ill-formed subpart, the same replacement rule as the WHATWG decoder (so results agree with Node's
@@ -46,6 +46,7 @@ export function decodeCharset(s: string, cs?: string, flags?: string[] | null): 
     if (lab >= 0 && lab < e) {
       for (var g = 0, j = all.indexOf('|'); j >= 0 && j < lab; j = all.indexOf('|', j + 1)) g++;
       if (!ascii) tab = S.read('s9cs', e + 1 + g * 256, 256);
+      // (found: decoded through tab below)
       at = 999;
     }
   }
@@ -116,6 +117,8 @@ export { decodeCharset as decodeUtf8 };
  */
 export function decodeRaw(s: string, flags: string[] | null): string {
   var u = decodeCharset(s);
+  // (ASCII comes back as it was)
+  if (u == s) return u;
   // (a U+FFFD, as its UTF-8 bytes on a narrow build, that the input did not hold: not UTF-8)
   var k = s.indexOf('\xef\xbf\xbd');
   // (U+FFFD made at run time: a literal above 255 cannot be pretokenised, and esbuild folds fromCharCode(n))

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simpleParser } from 'mailparser';
-import { boardMime, boardText, diffFolder, normText, readWith, type MimeLib } from '../../host/mime-diff';
+import { boardMime, boardText, diffFolder, flatAddresses, normText, readWith, type MimeLib } from '../../host/mime-diff';
 import * as sources from '../../src/mime';
 import { rng } from './gen';
 import { decodeOnHost, indexTsv, MAILS_DIR, makeMails, type Mail } from './make-mails';
@@ -63,19 +63,6 @@ interface Ref {
   attachments: { name: string; type: string; size: number; sha256: string }[];
 }
 
-/** mailparser's address objects (one or a list, groups nested) as one flat list in order. */
-function flat(v: any): Addr[] {
-  const out: Addr[] = [];
-  const walk = (list: any[]) => {
-    for (const a of list || []) {
-      if (a.group) walk(a.group);
-      else out.push({ name: a.name || '', address: a.address || '' });
-    }
-  };
-  for (const one of v ? (Array.isArray(v) ? v : [v]) : []) walk(one.value);
-  return out;
-}
-
 const refs = new Map<Buffer, Promise<Ref>>();
 /** simpleParser with the options host/mime-diff.ts uses. */
 function ref(raw: Buffer): Promise<Ref> {
@@ -83,10 +70,10 @@ function ref(raw: Buffer): Promise<Ref> {
   if (known) return known;
   const p: Promise<Ref> = (simpleParser as any)(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, checksumAlgo: 'sha256' }).then((m: any) => ({
     subject: m.subject || '',
-    from: flat(m.from),
-    to: flat(m.to),
-    cc: flat(m.cc),
-    replyTo: flat(m.replyTo),
+    from: flatAddresses(m.from),
+    to: flatAddresses(m.to),
+    cc: flatAddresses(m.cc),
+    replyTo: flatAddresses(m.replyTo),
     text: m.text || '',
     attachments: (m.attachments || []).map((a: any) => ({ name: a.filename || '', type: a.contentType, size: a.size, sha256: a.checksum })),
   }));

@@ -1,59 +1,15 @@
 // The SMTP server alone: AUTH, recipient rejection, and every fault hook, seen on the wire by a raw client.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as net from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { startSmtp, checkFault, type SmtpHandle, type SmtpOptions } from '../../host/servers';
+import { SmtpLine } from './smtp-line';
 
-/** A line-level SMTP client: each call sends one line (or nothing) and returns the complete reply, or 'CLOSED'. */
-class RawSmtp {
-  sock: net.Socket;
-  buf = '';
-  closed = false;
-  private waiter: (() => void) | null = null;
-  constructor(port: number) {
-    this.sock = net.connect(port, '127.0.0.1');
-    this.sock.on('data', (d) => {
-      this.buf += d.toString('latin1');
-      this.wake();
-    });
-    this.sock.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    this.sock.on('error', () => undefined);
-  }
-  private wake() {
-    const w = this.waiter;
-    this.waiter = null;
-    if (w) w();
-  }
-  /** Waits for a complete (possibly multi-line) reply. */
-  async reply(): Promise<string> {
-    for (;;) {
-      const m = /^(?:\d{3}-[^\r\n]*\r\n)*\d{3} [^\r\n]*\r\n/.exec(this.buf);
-      if (m) {
-        this.buf = this.buf.slice(m[0].length);
-        return m[0];
-      }
-      if (this.closed) return 'CLOSED';
-      await new Promise<void>((r) => (this.waiter = r));
-    }
-  }
-  async cmd(line: string): Promise<string> {
-    this.sock.write(Buffer.from(line + '\r\n', 'latin1'));
-    return this.reply();
-  }
-  close() {
-    this.sock.destroy();
-  }
-}
-
-async function session(s: SmtpHandle): Promise<RawSmtp> {
-  const c = new RawSmtp(s.port);
+async function session(s: SmtpHandle): Promise<SmtpLine> {
+  const c = SmtpLine.plain('127.0.0.1', s.port);
   const g = await c.reply();
   assert.match(g, /^220 /);
   return c;
@@ -189,17 +145,17 @@ faults('bad fault descriptions are refused with a clear error', () => {
 
 faults('greeting: reply 554 then close; close without banner; delayed banner', async () => {
   const s = await start({ faults: [{ stage: 'greeting', reply: '554 no service here' }] });
-  let c = new RawSmtp(s.port);
+  let c = SmtpLine.plain('127.0.0.1', s.port);
   assert.equal(await c.reply(), '554 no service here\r\n');
   assert.equal(await c.reply(), 'CLOSED');
 
   s.faults.push({ stage: 'greeting', close: true });
-  c = new RawSmtp(s.port);
+  c = SmtpLine.plain('127.0.0.1', s.port);
   assert.equal(await c.reply(), 'CLOSED');
 
   s.faults.push({ stage: 'greeting', delayMs: 400 });
   const t0 = Date.now();
-  c = new RawSmtp(s.port);
+  c = SmtpLine.plain('127.0.0.1', s.port);
   assert.match(await c.reply(), /^220 /);
   assert.ok(Date.now() - t0 >= 380, 'banner delayed');
   c.close();
