@@ -74,7 +74,7 @@ export function bootCode(b: Board): string {
 const MANGLE_CACHE: Record<string, string | false> = {};
 
 /** esbuild options for board code (also used by the guard's tests and the benchmarks). */
-export function espruinoBuildOptions(minify = true): esbuild.BuildOptions {
+export function espruinoBuildOptions(minify = true, ascii = false): esbuild.BuildOptions {
   return {
     bundle: true,
     format: 'esm',
@@ -84,7 +84,7 @@ export function espruinoBuildOptions(minify = true): esbuild.BuildOptions {
     mangleProps: /_$/,
     mangleCache: MANGLE_CACHE,
     legalComments: 'none',
-    charset: 'utf8',
+    charset: ascii ? 'ascii' : 'utf8',
     sourcemap: 'external',
     outdir: 'out',
     write: false,
@@ -133,12 +133,12 @@ function modulesPlugin(entries: { [name: string]: string }): esbuild.Plugin {
 }
 
 /** Builds `entries` (name -> TS file) in one esbuild run: name -> module code, or the problems. */
-export async function buildModules(entries: { [name: string]: string }, minify = true): Promise<{ code: { [name: string]: string }; problems: string[] }> {
+export async function buildModules(entries: { [name: string]: string }, minify = true, plain = !!process.env.ESPRUINO_PLAIN, ascii = false): Promise<{ code: { [name: string]: string }; problems: string[] }> {
   const code: { [name: string]: string } = {};
   const problems: string[] = [];
   let result: esbuild.BuildResult;
   try {
-    result = await esbuild.build({ ...espruinoBuildOptions(minify), plugins: [modulesPlugin(ALL_ENTRIES())], entryPoints: Object.keys(entries).map((n) => ({ in: join(ROOT, entries[n]), out: n })) });
+    result = await esbuild.build({ ...espruinoBuildOptions(minify, ascii), plugins: [modulesPlugin(ALL_ENTRIES())], entryPoints: Object.keys(entries).map((n) => ({ in: join(ROOT, entries[n]), out: n })) });
   } catch (e: any) {
     const errors: esbuild.Message[] = e.errors || [];
     return { code, problems: errors.length ? errors.map((m) => `  ${m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : ''}${m.text}`) : [String(e)] };
@@ -155,11 +155,11 @@ export async function buildModules(entries: { [name: string]: string }, minify =
       continue;
     }
     // stored pretokenised: smaller, and its string literals stay in flash (plain text with ESPRUINO_PLAIN=1)
-    code[name] = process.env.ESPRUINO_PLAIN ? mod : pretokenise(mod);
+    code[name] = plain ? mod : pretokenise(mod);
   }
   if (problems.length && minify) {
     // minified names hide esbuild's helpers (__spreadValues, ...): report from a readable build when it fails too
-    const readable = await buildModules(entries, false);
+    const readable = await buildModules(entries, false, true);
     if (readable.problems.length) return { code, problems: readable.problems };
   }
   return { code, problems };

@@ -27,6 +27,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { buildBoard, goals, runtimeBoard, type BoardBuild } from './build';
+import { cliBootCode } from './module-upload';
+import { pretokenise } from './pretokenise';
 import { boardIds } from './boards';
 import { storageCost } from './flash';
 import { Sim900Emulator } from './emulator';
@@ -69,7 +71,7 @@ export function demoAttachmentBytes(b: BoardBuild, configBytes: number): number 
 }
 
 /** The driver on the board: sends the picture as an alert, then polls the inbox, reporting "@@<json>" lines. */
-const DRIVER = `
+const driver = (receives: boolean): string => `
 var S = require("Storage"), peak = 0, peakAt = "";
 function rep(o) { console.log("@@" + JSON.stringify(o)); }
 function mem(c) { var u = process.memory().usage; if (u > peak) { peak = u; peakAt = c ? c.line.substr(0, 16) : "the end"; } }
@@ -84,7 +86,7 @@ app.on("sent", function (id) { rep({sent: id}); });
 app.on("idle", function () {
   if (polled) return;
   polled = true;
-  if (S.read("s9inbox", 0, 0) === undefined) return fin({done: 1});
+  if (!${receives}) return fin({done: 1});
   var got = null;
   app.onMail = function (msg, done) { got = msg; done(); };
   app.poll(function (err, n) {
@@ -148,18 +150,31 @@ async function hostPop3(s: MailServers): Promise<Pop3Client> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const usage = `usage: npm run demo [-- --board <${boardIds().join('|')}>] [--tls implicit|starttls] [--trace <file.html>]`;
-  for (const a of process.argv.slice(2)) if (a.startsWith('--') && a !== '--board' && a !== '--tls' && a !== '--trace') throw new Error(`unknown option ${a} (${usage})`);
+  const usage = `usage: npm run demo [-- --board <${boardIds().join('|')}>] [--tls implicit|starttls] [--trace <file.html>] [--modules plain|pretokenised]`;
+  for (const a of process.argv.slice(2)) if (a.startsWith('--') && !['--board', '--tls', '--trace', '--modules'].includes(a)) throw new Error(`unknown option ${a} (${usage})`);
   const id = option('--board') || 'linux';
   if (!boardIds().includes(id)) throw new Error(`unknown board "${id}"; boards: ${boardIds().join(', ')}`);
   const tls = option('--tls');
   if (tls !== undefined && tls !== 'implicit' && tls !== 'starttls') throw new Error(`--tls is implicit or starttls (${usage})`);
   const traceFile = option('--trace');
+  const modules = option('--modules');
+  if (modules !== undefined && modules !== 'plain' && modules !== 'pretokenised' && modules !== 'flash') throw new Error(`--modules is plain, pretokenised or flash (${usage})`);
   const binary = espruinoBinary();
   console.log(`building the ${id} board's Storage modules`);
-  const built = await buildBoard(id);
-  if (built.problems.length) throw new Error(built.problems.join('\n'));
-  const board = built.board;
+  const storageBuild = await buildBoard(id);
+  if (storageBuild.problems.length) throw new Error(storageBuild.problems.join('\n'));
+  const board = storageBuild.board;
+  // --modules: the published modules, as the espruino CLI stores a user's script that starts the app with "Save on
+  // Send: Direct to flash" (.bootcde holds them and the script); they carry POP3 and the MIME reader on every board
+  const bootcde = async (rb: any): Promise<string> => {
+    const script = `require("s9app").start(${JSON.stringify(rb)});\n`;
+    if (!modules) return script;
+    // (flash: the CLI's code as \`npm run flash -- --script\` stores it, pretokenised by our pretokeniser)
+    return modules === 'flash' ? pretokenise(await cliBootCode(script, false)) : cliBootCode(script, modules === 'pretokenised');
+  };
+  const built: BoardBuild = modules ? { ...storageBuild, files: { '.bootcde': await bootcde(runtimeBoard(board)) } } : storageBuild;
+  if (modules) built.libraryBytes = Buffer.byteLength(built.files['.bootcde'], 'latin1');
+  if (modules) console.log(`  the published modules through the espruino CLI (Save on Send to flash${modules === 'pretokenised' ? ', pretokenised' : ''}): .bootcde ${built.libraryBytes} bytes`);
   const servers = await startMailServers({ tls });
   const how = tls === 'implicit' ? ' (TLS only)' : tls ? ' (STARTTLS/STLS required)' : '';
   console.log(`Dovecot POP3 on 127.0.0.1:${servers.pop3.port}, SMTP on 127.0.0.1:${servers.smtp.port}${how}`);
@@ -189,10 +204,10 @@ async function main(): Promise<void> {
   };
   const pic = picture(demoAttachmentBytes(built, JSON.stringify(config).length + 40));
   const room = storageRoom(built, JSON.stringify(config).length + 40);
-  if (room < pic.length * (built.files.s9inbox ? 2 : 1)) {
-    console.log(`  NOTE: on a real ${board.name} this does not fit: its Storage (${board.espruino.storageBytes} bytes) leaves ${room} bytes beside the library for a ${pic.length}-byte picture${built.files.s9inbox ? ' and its received copy' : ''}`);
+  const receives = !!modules || !!built.files.s9inbox;
+  if (room < pic.length * (receives ? 2 : 1)) {
+    console.log(`  NOTE: on a real ${board.name} this does not fit: its Storage (${board.espruino.storageBytes} bytes) leaves ${room} bytes beside the library for a ${pic.length}-byte picture${receives ? ' and its received copy' : ''}`);
   }
-  const receives = !!built.files.s9inbox;
   const got: Buffer[] = [];
   let mail: any = null;
   let end: any = null;
@@ -214,7 +229,7 @@ async function main(): Promise<void> {
     }
   };
   const dir = mkdtempSync(join(tmpdir(), `sim900-demo-${id}-`));
-  const files: Record<string, string | Buffer> = { ...built.files, 'mail.json': '', 'cam.jpg': pic, s9demo: DRIVER };
+  const files: Record<string, string | Buffer> = { ...built.files, 'mail.json': '', 'cam.jpg': pic, s9demo: driver(receives) };
   const finished = () => end !== null && (!receives || got.length > 0 || !!failure || !!(end && end.err)) && doneSeen;
   let doneSeen = false;
   let tlsLine = '';
@@ -243,7 +258,7 @@ async function main(): Promise<void> {
       // the board's wiring, with the pins the Linux port lacks mapped to nothing and its serial port on the emulator
       const rb = { ...runtimeBoard(board), serial: 'Serial1', path: config.path };
       for (const k of ['tx', 'rx', 'pwrkey', 'status', 'button']) delete (rb as any)[k];
-      files['.bootcde'] = `require("s9app").start(${JSON.stringify(rb)});\n`;
+      files['.bootcde'] = await bootcde(rb);
       console.log(`board: ${board.name}'s modules on the Espruino interpreter (${binary}) from its Storage, emulator on ${config.path} at ${baud} baud`);
       writeStorage(binary, dir, files);
       const esp = bootInterpreter(binary, dir, watch);

@@ -188,8 +188,8 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
   };
 
   /** Module code (plain or pretokenised: bytes from 0x80 are Espruino's tokens, text again for V8) -> its exports. */
-  const evalModule = (code: string, name: string): any => {
-    if (/[\x80-\xff]/.test(code)) code = detokenise(code);
+  const evalModule = (code: string, name: string, text = false): any => {
+    if (!text && /[\x80-\xff]/.test(code)) code = detokenise(code);
     const module = vm.runInContext('({exports: {}})', context);
     vm.runInContext(`(function (exports, module) {\n${code}\n})`, context, { filename: name })(module.exports, module);
     return module.exports;
@@ -237,8 +237,10 @@ export function bootSandbox(opts: SandboxOptions = {}): Sandbox {
       },
       addCached: (name: string, code: any) => {
         // Espruino evaluates a function's body as the module code (as the Web IDE sends modules)
-        if (typeof code === 'function') code = String(code).replace(/^[^{]*\{/, '').replace(/\}\s*$/, '');
-        cache[name] = evalModule(code, name);
+        // (a function is JavaScript already: V8 compiled it, so bytes from 0x80 in it are characters, not tokens)
+        const fn = typeof code === 'function';
+        if (fn) code = String(code).replace(/^[^{]*\{/, '').replace(/\}\s*$/, '');
+        cache[name] = evalModule(code, name, fn);
       },
       getCached: () => Object.keys(cache),
     },

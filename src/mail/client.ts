@@ -533,7 +533,18 @@ export class Mail {
 /** What the module holds after a send (see sent_). */
 const KEPT = /^EMAIL|^SMTPCS|^SAPBR|^RMAX|^OUT/;
 
-/** Espruino module style: require("s9mail").connect(Serial2, {apn: ..., smtp: {...}, from: {...}}). */
-export function connect(serial: any, options?: MailOptions): Mail {
-  return new Mail(serial, options);
+/**
+ * Espruino module style: require("s9mail").connect(Serial2, {apn: ..., smtp: {...}, from: {...}}, cb). Returns the
+ * client at once; cb(err, mail), when given, is called once the module answers AT (echo off, errors as text) and has
+ * reported its limits: E_NORESPONSE when it does not answer, E_PARAM (thrown) for a bad option.
+ */
+export function connect(serial: any, options?: MailOptions, cb?: Callback<Mail>): Mail {
+  const m = new Mail(serial, options);
+  if (cb)
+    m.at.resync(function (e) {
+      e ? cb(e) : m.limits(function (e2: any) {
+        e2 ? cb(e2) : cb(null, m);
+      }, true);
+    });
+  return m;
 }

@@ -363,8 +363,8 @@ guard('the flash command line itself makes no connection: --dry-run runs the ful
   assert.match(r.out, / -p tcp:\/\/127\.0\.0\.1:9 --sleep \d+ \S+\/boot\.js\n/);
   const work = /(\S+)\/upload\.js/.exec(r.out)![1];
   try {
-    assert.match(readFileSync(join(work, 'net-guard-none.cjs'), 'utf8'), 'const ALLOW = null;');
-    assert.match(readFileSync(join(work, 'net-guard.cjs'), 'utf8'), 'const ALLOW = {"host":"127.0.0.1","port":9};');
+    assert.match(readFileSync(join(work, 'net-guard-none.cjs'), 'utf8'), 'const ALLOW = [];');
+    assert.match(readFileSync(join(work, 'net-guard.cjs'), 'utf8'), 'const ALLOW = [{"host":"127.0.0.1","port":9}];');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

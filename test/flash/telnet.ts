@@ -74,16 +74,19 @@ export class TelnetInterpreter {
     return null;
   }
 
-  /** Runs a command where the interpreter's port is 127.0.0.1:2323, in ROOT. */
-  exec(argv: string[], timeoutMs: number): Promise<Run> {
+  /** Runs a command where the interpreter's port is 127.0.0.1:2323, in ROOT (or o.cwd); ends it once o.stopWhen(its output). */
+  exec(argv: string[], timeoutMs: number, o: { cwd?: string; env?: NodeJS.ProcessEnv; stopWhen?: (out: string) => boolean } = {}): Promise<Run> {
     const full = [...this.enter, ...argv];
     const t0 = Date.now();
     return new Promise((resolve, reject) => {
-      const c = spawn(full[0], full.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn(full[0], full.slice(1), { cwd: o.cwd || ROOT, env: o.env || process.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-      c.stdout.on('data', (b) => (out += b));
+      c.stdout.on('data', (b) => {
+        out += b;
+        if (o.stopWhen && o.stopWhen(out)) c.kill('SIGTERM');
+      });
       c.stderr.on('data', (b) => (err += b));
       c.on('error', reject);
       c.on('close', (code) => {

@@ -1,14 +1,18 @@
 // A whole test world: real Dovecot and SMTP servers on loopback, the SIM900 emulator, and the email client
 // wired to it either from the sources (in Node) or from the linux board's Storage modules in the sandbox.
 // (via 'source': the sources in Node, shaped like Espruino by host/espruino-node; via 'module': the linux board's
-// Storage modules in the sandbox)
+// Storage modules in the sandbox; via 'published': the published build/modules/s9mail.min.js in a sandbox with an empty
+// Storage, added to the module cache as the Web IDE and the espruino CLI do)
 import '../../host/espruino-node';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODULES_DIR } from '../../host/publish';
 import { Sim900Emulator, type PartialOptions } from '../../host/emulator';
 import { clientAccounts, startMailServers, type MailServers, type MailServersOptions } from '../../host/servers';
 import { bootSandbox, type Sandbox } from '../../host/sandbox';
 import { connect, type Mail } from '../../src/mail/client';
 
-export type Via = 'source' | 'module';
+export type Via = 'source' | 'module' | 'published';
 
 export interface World {
   servers: MailServers;
@@ -78,8 +82,9 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   let mail: Mail;
   let sandbox: Sandbox | null = null;
   let written: () => string;
-  if ((o.via ?? 'source') === 'module') {
-    sandbox = bootSandbox({ board: 'linux' });
+  if (o.via === 'module' || o.via === 'published') {
+    sandbox = bootSandbox(o.via === 'module' ? { board: 'linux' } : {});
+    if (o.via === 'published') sandbox.context.Modules.addCached('s9mail', readFileSync(join(MODULES_DIR, 's9mail.min.js'), 'latin1'));
     const port = sandbox.ports.Serial1;
     port.onWrite((b) => emu.input(b));
     emu.on('output', (b: Buffer) => port.feed(b));

@@ -31,7 +31,7 @@ async function sent(world: World, mail: any): Promise<any> {
   return { raw: raw.toString('latin1'), parsed: await simpleParser(raw) };
 }
 
-for (const via of ['source', 'module'] as Via[]) {
+for (const via of ['source', 'module', 'published'] as Via[]) {
   t(`a body's lone LF and lone CR arrive as CR LF; TAB stays (${via})`, async () => {
     w = await startWorld({ reuse: servers, via });
     const m = await sent(w, { body: 'one\ntwo\rthree\r\nfour\tfive' });

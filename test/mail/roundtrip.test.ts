@@ -29,7 +29,7 @@ async function retrieveAll(w: World): Promise<Buffer[]> {
   return out;
 }
 
-for (const via of ['source', 'module'] as Via[]) {
+for (const via of ['source', 'module', 'published'] as Via[]) {
   const t = suite(`mail round trip (${via})`);
   let servers: MailServers;
   let w: World;
