@@ -2,11 +2,13 @@
 
 import type { Core } from './core';
 import { abortSessions } from './sessions';
+import { startRegistration } from './registration';
 
 /** Powers the module on: the boot URCs follow, input is taken from RDY on. */
 export function powerOn(m: Core): void {
   if (m.closed) return;
   m.mode = 'boot';
+  startRegistration(m);
   const gen = m.generation;
   const steps: string[] = m.opts.bootUrcs ? ['RDY', '+CFUN: 1', '+CPIN: READY', 'Call Ready', 'SMS Ready'] : [];
   const run = (i: number) => {

@@ -36,8 +36,18 @@ export const HELP = `SIM900 emulator
   --pop3-stage-delay <ms|min-max>  extra time of each POP3 server answer (beyond AT+EMAILTO: 64)
   --fast                no bearer/network delays (default: SAPBR open 1-3 s, close 0.5-1.5 s)
   --clear-after-send    clear the mail settings after each AT+SMTPSEND
-  --pop3-ok             POP3READ data includes the server's +OK line
-  --no-pop3-dot         POP3READ data excludes the final "." line
+  --pop3-ok             POP3READ data includes the server's +OK line (default: left out)
+  --no-pop3-dot         POP3READ data excludes the final "." line (default: included)
+  --pop3-unstuff        POP3READ data has the server's dot-stuffing removed (default: kept, "..x" stays "..x")
+  --early-data drop|keep    bytes written before DOWNLOAD, "> " or "+SMTPFT: 2,<n>" are dropped (default) or
+                        taken as the first data bytes
+  --prompt-delay <ms|min-max>  time before DOWNLOAD, "> " and "+SMTPFT: 2,<n>" (default 0; real modules take 20-80)
+  --imei <15 digits>    AT+CGSN / AT+GSN (default 861234567890127)
+  --ccid <digits>       AT+CCID (default 89010010000000000019)
+  --revision <text>     AT+CGMR / AT+GMR (default 1137B03SIM900M64_ST_MMS, sim800 1418B04SIM800L24)
+  --operator <long,short,numeric>  AT+COPS (default "Test Network,TEST,00101")
+  --registration <stat> the network's answer: 1 home (default), 5 roaming, 0/2/3 never registered
+  --register-delay <ms|min-max>  searching (+CREG stat 2) this long after power-on and AT+CFUN=1 (default 0)
   --pop3-rate <Bps>     POP3 downlink throughput (bytes/s), 0 = unlimited
   --log                 print the UART traffic to stderr
   --trace <file.html>   write the AT session as one self-contained HTML page (timeline by mail step, commands,
@@ -61,6 +71,11 @@ function rate(s: string | undefined, name: string): number {
   const p = num(s, name);
   if (p > 1) throw new Error(`${name} is a probability (0..1)`);
   return p;
+}
+
+function digits(s: string, name: string, min: number, max: number): string {
+  if (!new RegExp(`^\\d{${min},${max}}$`).test(s)) throw new Error(`${name} is ${min === max ? min : min + '-' + max} digits`);
+  return s;
 }
 
 /** "<ms>" or "<min>-<max>" */
@@ -141,6 +156,30 @@ export function parseArgs(argv: string[]): { opts: PartialOptions; pty?: string;
       case '--pop3-ok': opts.pop3IncludeOk = true; break;
       case '--no-pop3-dot': opts.pop3IncludeDot = false; break;
       case '--pop3-rate': opts.pop3RateBps = num(v(), a); break;
+      case '--pop3-unstuff': opts.pop3Unstuff = true; break;
+      case '--early-data': {
+        const x = v();
+        if (x !== 'drop' && x !== 'keep') throw new Error('--early-data is drop or keep');
+        opts.earlyData = x;
+        break;
+      }
+      case '--prompt-delay': opts.promptDelayMs = range(v(), a); break;
+      case '--imei': opts.imei = digits(v(), a, 15, 15); break;
+      case '--ccid': opts.ccid = digits(v(), a, 18, 22); break;
+      case '--revision': opts.revision = v(); break;
+      case '--operator': {
+        const m = /^([^,"]+),([^,"]+),(\d{5,6})$/.exec(v());
+        if (!m) throw new Error('--operator is "<long name>,<short name>,<MCC+MNC>"');
+        opts.operator = { long: m[1], short: m[2], numeric: m[3] };
+        break;
+      }
+      case '--registration': {
+        const x = v();
+        if (!/^[0-5]$/.test(x)) throw new Error('--registration is a +CREG status 0-5');
+        opts.registration = Number(x);
+        break;
+      }
+      case '--register-delay': opts.registerDelayMs = range(v(), a); break;
       case '--log': log = true; break;
       case '--trace': trace = v(); break;
       case '--help': case '-h': process.stdout.write(HELP); process.exit(0); break;

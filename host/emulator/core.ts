@@ -16,8 +16,11 @@ import {
 const CME_TEXT: Record<number, string> = {
   3: 'operation not allowed',
   4: 'operation not supported',
+  30: 'no network service',
   100: 'unknown',
 };
+
+export type DataMode = 'prompt' | 'download' | 'ftdata';
 
 export class Core {
   readonly out: OutputQueue;
@@ -43,7 +46,20 @@ export class Core {
   profile = { echo: true, verbose: true, quiet: false, cmee: 0 };
   ipr = 115200;
   cfun = 1;
+
+  // network registration (registration.ts)
+  /** AT+CREG=<n> and AT+CGREG=<n>: which registration URCs the host wants. */
   creg = 0;
+  cgreg = 0;
+  /** The registration status while the radio is on: 0 none, 1 home, 2 searching, 3 denied, 5 roaming. */
+  netStat = 0;
+  /** What the network answers a registration (option registration, emu.setRegistration); outlives resets. */
+  netAnswer: number;
+  /** GPRS attached (AT+CGATT). */
+  attached = true;
+  /** AT+COPS <mode> (0 automatic, 1 manual, 2 deregistered) and <format> of its read form. */
+  copsMode = 0;
+  copsFormat = 0;
 
   bearers: BearerProfile[] = [freshBearer(), freshBearer(), freshBearer()];
   email: EmailSettings = freshEmail();
@@ -56,6 +72,8 @@ export class Core {
   dataNeed = 0;
   promptOverflow = false;
   dataDone: ((b: Buffer) => void) | null = null;
+  /** The module has written its DOWNLOAD / "> " / "+SMTPFT: 2,<n>": data from the host is taken from now on. */
+  dataOpen = false;
 
   readonly violations: string[] = [];
   readonly sends: SentRecord[] = [];
@@ -67,6 +85,7 @@ export class Core {
     readonly events: EventEmitter,
   ) {
     this.ipr = opts.baud > 0 ? opts.baud : 115200;
+    this.netAnswer = opts.registration;
     this.out = new OutputQueue({ baud: opts.baud, chunkMax: opts.chunkMax }, rng, (b) => events.emit('output', b));
   }
 
@@ -144,14 +163,35 @@ export class Core {
     if (this.echo && s.length) this.out.push(Buffer.from(s, 'latin1'));
   }
 
-  /** Enters a counted data phase (DOWNLOAD, SMTPFT): exactly n bytes from the host go to done. */
-  expectCounted(mode: 'download' | 'ftdata', n: number, done: (b: Buffer) => void): void {
-    this.noise(); // the module is at a line boundary while the host sends the bytes
+  /**
+   * Enters a data phase: after promptDelayMs `write` puts out the module's request for data (DOWNLOAD, "> ",
+   * "+SMTPFT: 2,<n>"), and the host's bytes count as data as soon as that has left the module (earlier ones:
+   * earlyData, input.ts). A counted phase takes exactly `need` bytes and hands them to `done`.
+   */
+  openData(mode: DataMode, write: () => void, need = 0, done: ((b: Buffer) => void) | null = null): void {
     this.mode = mode;
+    this.dataOpen = false;
     this.dataBuf = [];
     this.dataLen = 0;
-    this.dataNeed = n;
+    this.dataNeed = need;
     this.dataDone = done;
+    this.promptOverflow = false;
+    const gen = this.generation;
+    const current = () => gen === this.generation && this.mode === mode;
+    const ask = () => {
+      if (!current()) return;
+      write();
+      this.out.whenSent(() => {
+        if (!current()) return;
+        this.dataOpen = true;
+        this.pump();
+      });
+      // a counted phase leaves the module at a line boundary while the host sends: a noise URC may come here
+      if (mode !== 'prompt') this.noise();
+    };
+    const delay = this.rng.range(this.opts.promptDelayMs);
+    if (delay > 0) this.later(delay, ask);
+    else ask();
   }
 
   // ------------------------------------------------------------------ command helpers
@@ -171,12 +211,6 @@ export class Core {
   infoOk(line: string): Res {
     this.info([line]);
     return OK;
-  }
-
-  simpleInfo(c: ExtendedCommand, text: string): Res {
-    if (c.form === 'test') return OK;
-    if (c.form !== 'exec') return ERR;
-    return this.infoOk(text);
   }
 
   /** true when the bearer profile named by AT+EMAILCID is open */
@@ -224,6 +258,11 @@ export class Core {
     this.loadProfile(this.profile);
     this.cfun = 1;
     this.creg = 0;
+    this.cgreg = 0;
+    this.netStat = 0;
+    this.attached = true;
+    this.copsMode = 0;
+    this.copsFormat = 0;
     this.bearers = [freshBearer(), freshBearer(), freshBearer()];
     this.email = freshEmail();
     this.smtp = null;
@@ -235,6 +274,7 @@ export class Core {
     this.dataBuf = [];
     this.dataLen = 0;
     this.dataDone = null;
+    this.dataOpen = false;
     this.held = [];
     this.holdUrcs = 0;
   }

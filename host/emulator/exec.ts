@@ -5,6 +5,8 @@ import type { Core } from './core';
 import { splitCommands, Command, ExtendedCommand } from './atparse';
 import { Res, OK, ERR } from './state';
 import * as basicCmds from './commands/basic';
+import * as identity from './commands/identity';
+import * as network from './commands/network';
 import { sapbr } from './commands/sapbr';
 import * as settings from './commands/settings';
 import { smtpsend, smtpft } from './commands/send';
@@ -17,19 +19,22 @@ type Handler = (m: Core, c: ExtendedCommand) => Res | Promise<Res>;
 
 /** The extended commands the module knows, by name (without "AT"). */
 const EXTENDED: Record<string, Handler> = {
-  '+GSV': basicCmds.gsv,
-  '+CGMI': basicCmds.cgmi,
-  '+GMI': basicCmds.cgmi,
-  '+CGMM': basicCmds.cgmm,
-  '+GMM': basicCmds.cgmm,
-  '+CGMR': basicCmds.cgmr,
-  '+GMR': basicCmds.cgmr,
-  '+CGSN': basicCmds.cgsn,
-  '+GSN': basicCmds.cgsn,
-  '+CSQ': basicCmds.csq,
+  '+GSV': identity.gsv,
+  '+CGMI': identity.cgmi,
+  '+GMI': identity.cgmi,
+  '+CGMM': identity.cgmm,
+  '+GMM': identity.cgmm,
+  '+CGMR': identity.cgmr,
+  '+GMR': identity.cgmr,
+  '+CGSN': identity.cgsn,
+  '+GSN': identity.cgsn,
+  '+CCID': identity.ccid,
   '+CPIN': basicCmds.cpin,
-  '+CREG': basicCmds.creg,
-  '+CGATT': basicCmds.cgatt,
+  '+CSQ': network.csq,
+  '+CREG': network.creg,
+  '+CGREG': network.cgreg,
+  '+CGATT': network.cgatt,
+  '+COPS': network.cops,
   '+CMEE': basicCmds.cmee,
   '+IPR': basicCmds.ipr,
   '+CFUN': basicCmds.cfun,

@@ -1,5 +1,6 @@
 // The host -> module side: command lines (echo, backspace, "A/"), the "> " body prompt, and counted data
-// (DOWNLOAD, AT+SMTPFT bytes).
+// (DOWNLOAD, AT+SMTPFT bytes). Data counts from the moment the module has asked for it; bytes before are dropped
+// or kept (options.earlyData, docs/module-facts.md §4.18).
 
 import type { Core } from './core';
 import { OK, ERR } from './state';
@@ -31,6 +32,12 @@ export function pumpInput(m: Core): void {
         m.inbuf = m.inbuf.subarray(1);
         continue;
       }
+    }
+    if (m.mode !== 'cmd' && m.mode !== 'off' && m.mode !== 'boot' && !m.dataOpen) {
+      if (m.opts.earlyData === 'keep') return; // taken once the module has asked for the data
+      m.violations.push(`${m.inbuf.length} byte(s) written before the module asked for data (${m.mode}): dropped`);
+      m.inbuf = Buffer.alloc(0);
+      return;
     }
     switch (m.mode) {
       case 'cmd':

@@ -99,6 +99,8 @@ export interface EmulatorOptions {
   pop3IncludeOk: boolean;
   /** POP3READ data includes the final ".\r\n" line. */
   pop3IncludeDot: boolean;
+  /** POP3READ data has the server's dot-stuffing removed (a data line "..x" reads ".x"); default false: raw. */
+  pop3Unstuff: boolean;
   /** Interval of the "+POP3READ: 3,<n>" reminder while unread data waits (0 = never repeat). */
   pop3ReminderMs: number;
   /** Unread data older than this makes the module quit POP3 with "+POP3OUT: 69" (0 = never). */
@@ -107,6 +109,13 @@ export interface EmulatorOptions {
   pop3RateBps: number;
   /** What to do with bytes that arrive while a command is still executing: queue them, or drop them. */
   busyInput: 'queue' | 'drop';
+  /**
+   * Bytes that arrive after a data command's CR (its LF excepted) but before the module has written DOWNLOAD, the
+   * "> " prompt or "+SMTPFT: 2,<n>": dropped (and noted in violations), or kept as the first data bytes.
+   */
+  earlyData: 'drop' | 'keep';
+  /** Time the module takes before it writes DOWNLOAD, "> " or "+SMTPFT: 2,<n>" (real modules answer in 20-90 ms). */
+  promptDelayMs: Range;
   /** The name used in EHLO. */
   ehloName: string;
   /**
@@ -137,9 +146,20 @@ export interface EmulatorOptions {
   route: ((host: string, port: number, service: 'smtp' | 'pop3') => { host: string; port: number } | null) | null;
   /** The IP address the bearer gets (default: a random 10.x.y.z). */
   bearerIp: string | null;
-  /** Model/revision strings. */
-  revision: string;
+  /** Firmware revision (AT+CGMR, AT+GMR, AT+GSV); left out: the dialect's (1137B03SIM900M64_ST_MMS, 1418B04SIM800L24). */
+  revision?: string;
+  /** "<rssi>,<ber>" of AT+CSQ while the module is registered. */
   csq: string;
+  /** AT+CGSN / AT+GSN. */
+  imei: string;
+  /** AT+CCID: the SIM card's ICCID. */
+  ccid: string;
+  /** The network the module registers on (AT+COPS): long and short name, numeric MCC+MNC. */
+  operator: { long: string; short: string; numeric: string };
+  /** Registration status once registered: 1 home network, 5 roaming (also 0, 2 or 3: never registers). */
+  registration: number;
+  /** Time from power-on (or AT+CFUN=1) to registration; meanwhile the status is 2 (searching). */
+  registerDelayMs: Range;
 }
 
 export const DEFAULT_MAXIMA: Maxima = {
@@ -194,10 +214,13 @@ export function defaultOptions(): EmulatorOptions {
     clearAfterSend: false,
     pop3IncludeOk: false,
     pop3IncludeDot: true,
+    pop3Unstuff: false,
     pop3ReminderMs: 30000,
     pop3UnreadQuitMs: 120000,
     pop3RateBps: 0,
     busyInput: 'queue',
+    earlyData: 'drop',
+    promptDelayMs: 0,
     ehloName: 'sim900',
     tlsVerify: false,
     tlsCa: null,
@@ -207,8 +230,12 @@ export function defaultOptions(): EmulatorOptions {
     faults: { ...DEFAULT_FAULTS, noiseUrcs: DEFAULT_FAULTS.noiseUrcs.slice() },
     route: null,
     bearerIp: null,
-    revision: '1137B03SIM900M64_ST_MMS',
     csq: '18,0',
+    imei: '861234567890127',
+    ccid: '89010010000000000019',
+    operator: { long: 'Test Network', short: 'TEST', numeric: '00101' },
+    registration: 1,
+    registerDelayMs: 0,
   };
 }
 

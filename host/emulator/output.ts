@@ -11,6 +11,8 @@ export interface OutputConfig {
 
 export class OutputQueue {
   private queue: Buffer[] = [];
+  /** Callbacks due once the unit at the same index has gone out (whenSent). */
+  private sent: ((() => void)[] | null)[] = [];
   private draining = false;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
@@ -36,12 +38,21 @@ export class OutputQueue {
   push(unit: Buffer): void {
     if (this.closed || unit.length === 0) return;
     this.queue.push(unit);
+    this.sent.push(null);
     this.schedule();
+  }
+
+  /** Calls fn as the last byte queued so far is emitted (at once when nothing is queued). */
+  whenSent(fn: () => void): void {
+    const i = this.queue.length - 1;
+    if (i < 0) return fn();
+    (this.sent[i] = this.sent[i] || []).push(fn);
   }
 
   /** Discards everything not yet sent (module reset / power down). */
   discard(): void {
     this.queue = [];
+    this.sent = [];
   }
 
   get pending(): number {
@@ -59,6 +70,7 @@ export class OutputQueue {
   close(): void {
     this.closed = true;
     this.queue = [];
+    this.sent = [];
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
@@ -81,7 +93,7 @@ export class OutputQueue {
     });
   }
 
-  private takeChunk(): Buffer {
+  private takeChunk(due: (() => void)[]): Buffer {
     const total = this.pending;
     let want = total;
     if (this.cfg.chunkMax > 0) want = this.rng.int(1, Math.min(this.cfg.chunkMax, total));
@@ -95,6 +107,8 @@ export class OutputQueue {
         parts.push(head);
         got += head.length;
         this.queue.shift();
+        const fns = this.sent.shift();
+        if (fns) due.push(...fns);
       } else {
         parts.push(head.subarray(0, need));
         this.queue[0] = head.subarray(need);
@@ -111,8 +125,11 @@ export class OutputQueue {
       this.wakeIdle();
       return;
     }
-    const chunk = this.takeChunk();
+    const due: (() => void)[] = [];
+    const chunk = this.takeChunk(due);
     this.log.push(chunk);
+    // (before the sink: a host that answers from inside its 'output' handler already saw these units)
+    for (const f of due) f();
     this.sink(chunk);
     if (this.cfg.baud > 0) {
       const now = Date.now();

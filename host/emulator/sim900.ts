@@ -14,6 +14,7 @@ import { feed } from './input';
 import { powerOn, reset } from './boot';
 import { loseBearer, dropTcp } from './faults';
 import { abortSessions } from './sessions';
+import { setNetwork } from './registration';
 import type { SentRecord } from './state';
 
 export type { SentRecord } from './state';
@@ -106,6 +107,14 @@ export class Sim900Emulator extends EventEmitter {
   /** The network drops the bearer: "+SAPBR <cid>: DEACT", and any e-mail session on it fails with 61. */
   loseBearer(cid?: number): void {
     loseBearer(this.m, cid ?? this.m.email.cid);
+  }
+
+  /**
+   * The network's answer to registration changes: 0 coverage lost, 1 home, 2 searching, 3 denied, 5 roaming. The
+   * host hears "+CREG: <stat>" / "+CGREG: <stat>" if it asked (AT+CREG=1, AT+CGREG=1); losing it drops the bearers.
+   */
+  setRegistration(stat: 0 | 1 | 2 | 3 | 4 | 5): void {
+    setNetwork(this.m, stat);
   }
 
   /** Drops the TCP connection of the running SMTP/POP3 session (as a flaky network would): 63. */

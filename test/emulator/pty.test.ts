@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sim900Emulator } from '../../host/emulator';
 import { servePty, socatAvailable } from '../../host/emulator/pty';
-import { parseArgs } from '../../host/emulator/cli';
+import { parseArgs, HELP } from '../../host/emulator/cli';
 
 test('pty: boot URCs and an echoed command through a real device path', async () => {
   assert.ok(socatAvailable(), 'socat is installed (host/servers/install-deps.sh)');
@@ -97,6 +97,30 @@ test('cli errors: a --pty in a missing folder or a --tcp port in use is one line
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   assert.is(code, 0);
   assert.is(err, '');
+});
+
+test('cli: POP3READ data, early data, identity and network flags (and --help lists them)', () => {
+  const d = parseArgs(['--stdio']).opts;
+  for (const k of ['pop3IncludeOk', 'pop3IncludeDot', 'pop3Unstuff', 'earlyData', 'promptDelayMs', 'imei', 'ccid', 'revision', 'operator', 'registration', 'registerDelayMs'])
+    assert.is((d as any)[k], undefined, k + ': left to the emulator unless given');
+  const a = parseArgs(
+    ['--stdio', '--pop3-ok', '--no-pop3-dot', '--pop3-unstuff', '--early-data', 'keep', '--prompt-delay', '20-90', '--imei', '490154203237518',
+      '--ccid', '8944500102198304826', '--revision', '1418B05SIM800L24', '--operator', 'Vodafone.de,Vodafone,26202', '--registration', '5',
+      '--register-delay', '3000'],
+  ).opts;
+  assert.equal(
+    [a.pop3IncludeOk, a.pop3IncludeDot, a.pop3Unstuff, a.earlyData, a.promptDelayMs, a.imei, a.ccid, a.revision, a.operator, a.registration, a.registerDelayMs],
+    [true, false, true, 'keep', [20, 90], '490154203237518', '8944500102198304826', '1418B05SIM800L24', { long: 'Vodafone.de', short: 'Vodafone', numeric: '26202' }, 5, 3000],
+  );
+  assert.is(parseArgs(['--stdio', '--early-data', 'drop']).opts.earlyData, 'drop');
+  assert.throws(() => parseArgs(['--stdio', '--early-data', 'queue']), /--early-data is drop or keep/);
+  assert.throws(() => parseArgs(['--stdio', '--imei', '12345']), /--imei is 15 digits/);
+  assert.throws(() => parseArgs(['--stdio', '--ccid', '89x']), /--ccid is 18-22 digits/);
+  assert.throws(() => parseArgs(['--stdio', '--operator', 'Vodafone']), /--operator is/);
+  assert.throws(() => parseArgs(['--stdio', '--registration', '7']), /--registration is a \+CREG status 0-5/);
+  assert.throws(() => parseArgs(['--stdio', '--prompt-delay', 'soon']), /--prompt-delay needs a number/);
+  for (const f of ['--pop3-ok', '--no-pop3-dot', '--pop3-unstuff', '--early-data', '--prompt-delay', '--imei', '--ccid', '--revision', '--operator', '--registration', '--register-delay'])
+    assert.ok(HELP.indexOf('  ' + f + ' ') >= 0, f);
 });
 
 test.run();

@@ -1,11 +1,12 @@
-// The basic module commands: V.25ter (ATE, ATV, ATQ, ATI, S registers ...), identification, +CSQ, +CPIN, +CREG,
-// +CGATT, +CMEE, +IPR, +CFUN, +CPOWD, +CIURC.
+// The basic module commands: V.25ter (ATE, ATV, ATQ, ATZ, AT&F, AT&W, S registers ...), +CPIN, +CMEE, +IPR, +CFUN,
+// +CPOWD, +CIURC. Identification is identity.ts, registration and the network network.ts.
 
 import type { Core } from '../core';
 import { intParam, ExtendedCommand } from '../atparse';
 import { Res, OK, ERR, NONE } from '../state';
 import { reset, powerDown } from '../boot';
-import { loseBearer } from '../faults';
+import { ati } from './identity';
+import { changeRegistration, startRegistration } from '../registration';
 
 export function basic(m: Core, name: string, arg: string): Res {
   const n = arg === '' ? 0 : parseInt(arg, 10);
@@ -23,8 +24,7 @@ export function basic(m: Core, name: string, arg: string): Res {
       m.quiet = n === 1;
       return OK;
     case 'I':
-      m.info([`SIM900 R11.0`]);
-      return OK;
+      return ati(m);
     case 'Z':
       // the stored user profile (AT&W's), the factory one until something was stored
       if (n > 0) return ERR;
@@ -59,49 +59,10 @@ export function basic(m: Core, name: string, arg: string): Res {
   }
 }
 
-export function gsv(m: Core, c: ExtendedCommand): Res {
-  if (c.form !== 'exec') return ERR;
-  m.info(['SIMCOM_Ltd', 'SIMCOM_SIM900', 'Revision:' + m.opts.revision]);
-  return OK;
-}
-
-export const cgmi = (m: Core, c: ExtendedCommand): Res => m.simpleInfo(c, 'SIMCOM_Ltd');
-export const cgmm = (m: Core, c: ExtendedCommand): Res => m.simpleInfo(c, 'SIMCOM_SIM900');
-export const cgmr = (m: Core, c: ExtendedCommand): Res => m.simpleInfo(c, 'Revision:' + m.opts.revision);
-export const cgsn = (m: Core, c: ExtendedCommand): Res => m.simpleInfo(c, '861234567890123');
-
-export function csq(m: Core, c: ExtendedCommand): Res {
-  if (c.form === 'test') return m.infoOk('+CSQ: (0-31,99),(0-7,99)');
-  if (c.form !== 'exec') return ERR;
-  return m.infoOk('+CSQ: ' + m.opts.csq);
-}
-
 export function cpin(m: Core, c: ExtendedCommand): Res {
   if (c.form === 'read') return m.infoOk('+CPIN: READY');
   if (c.form === 'test') return OK;
   return { t: 'cme', code: 3 };
-}
-
-export function creg(m: Core, c: ExtendedCommand): Res {
-  if (c.form === 'read') return m.infoOk(`+CREG: ${m.creg},${m.cfun === 1 ? 1 : 0}`);
-  if (c.form === 'test') return m.infoOk('+CREG: (0-2)');
-  if (c.form === 'write') {
-    const v = intParam((m.params(c) || [])[0]);
-    if (v === null || v > 2) return ERR;
-    m.creg = v;
-    return OK;
-  }
-  return ERR;
-}
-
-export function cgatt(m: Core, c: ExtendedCommand): Res {
-  if (c.form === 'read') return m.infoOk(`+CGATT: ${m.cfun === 1 ? 1 : 0}`);
-  if (c.form === 'test') return m.infoOk('+CGATT: (0,1)');
-  if (c.form === 'write') {
-    const v = intParam((m.params(c) || [])[0]);
-    return v === 0 || v === 1 ? OK : ERR;
-  }
-  return ERR;
 }
 
 export function cmee(m: Core, c: ExtendedCommand): Res {
@@ -117,7 +78,8 @@ export function cmee(m: Core, c: ExtendedCommand): Res {
 }
 
 export function ipr(m: Core, c: ExtendedCommand): Res {
-  const rates = [0, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
+  // the SIM800 family also runs at 230400 and 460800 (PYDRV's list of rates)
+  const rates = [0, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].concat(m.opts.dialect === 'sim800' ? [230400, 460800] : []);
   if (c.form === 'read') return m.infoOk(`+IPR: ${m.ipr}`);
   if (c.form === 'test') return m.infoOk(`+IPR: (),(${rates.join(',')})`);
   if (c.form !== 'write') return ERR;
@@ -150,8 +112,13 @@ export function cfun(m: Core, c: ExtendedCommand): Res {
     });
     return NONE;
   }
-  m.cfun = fun;
-  if (fun !== 1) for (let i = 1; i <= 3; i++) loseBearer(m, i);
+  // the radio goes off (0: minimum, 4: flight mode) or on again: registration follows, bearers drop
+  const was = m.cfun;
+  changeRegistration(m, () => {
+    m.cfun = fun;
+    if (fun !== 1) m.netStat = 0;
+  });
+  if (fun === 1 && was !== 1) startRegistration(m);
   return OK;
 }
 

@@ -6,6 +6,7 @@ import type { Core } from '../core';
 import { intParam, ExtendedCommand } from '../atparse';
 import { Res, OK, ERR, NONE, Pop3State, ReadState } from '../state';
 import { Pop3Session } from '../pop3';
+import { Pop3DataFilter } from '../pop3data';
 import { NetFail } from '../netline';
 import { copyPop3Transcript, pop3Lost, endRead } from '../sessions';
 import { pop3Fault } from '../faults';
@@ -177,10 +178,11 @@ async function runPop3Cmd(m: Core, st: Pop3State, line: string): Promise<void> {
     endPending: false,
     throttle: null,
   };
+  const filter = new Pop3DataFilter({ unstuff: m.opts.pop3Unstuff, keepDot: m.opts.pop3IncludeDot });
   let status: string;
   try {
     status = await st.session.multi(line, {
-      data: (b) => downlink(m, st, rd, b),
+      data: (b) => downlink(m, st, rd, filter.push(b)),
       end: () => {
         rd.endPending = true;
         downlink(m, st, rd, null);

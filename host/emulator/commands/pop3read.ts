@@ -36,7 +36,6 @@ export function downlink(m: Core, st: Pop3State, rd: ReadState, b: Buffer | null
 }
 
 function readEnd(m: Core, st: Pop3State, rd: ReadState): void {
-  if (!m.opts.pop3IncludeDot) stripDot(rd);
   rd.complete = true;
   if (rd.shortRead && m.pop3 === st && st.read === rd) {
     rd.shortRead = false;
@@ -52,13 +51,6 @@ function readData(m: Core, st: Pop3State, rd: ReadState, b: Buffer): void {
     rd.shortRead = false;
     m.urc(`+POP3READ: 3,${rd.avail}`);
   }
-}
-
-function stripDot(rd: ReadState): void {
-  let all = Buffer.concat(rd.chunks);
-  if (all.length >= 3 && all.subarray(all.length - 3).toString('latin1') === '.\r\n') all = all.subarray(0, all.length - 3);
-  rd.chunks = [all];
-  rd.avail = all.length;
 }
 
 /** "+POP3READ: 3,<n>" every pop3ReminderMs while data waits; after pop3UnreadQuitMs unread, "+POP3OUT: 69". */

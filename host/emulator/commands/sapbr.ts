@@ -4,6 +4,7 @@ import type { Core } from '../core';
 import { intParam, strParam, ExtendedCommand } from '../atparse';
 import { Res, OK, ERR, NONE } from '../state';
 import { abortSessions } from '../sessions';
+import { regStat, isRegistered, changeRegistration } from '../registration';
 
 const SAPBR_TAGS = ['CONTYPE', 'APN', 'PHONENUM', 'USER', 'PWD', 'RATE'];
 
@@ -34,7 +35,9 @@ export async function sapbr(m: Core, c: ExtendedCommand): Promise<Res> {
       if (p.length !== 2) return ERR;
       if (b.status === 1) return { t: 'cme', code: 3 };
       if (b.status !== 3) return ERR;
-      if (m.cfun !== 1) return ERR;
+      // no network (radio off, not registered): ERROR; detached: the module attaches first (27.007 +CGACT does)
+      if (!isRegistered(regStat(m))) return ERR;
+      if (!m.attached) changeRegistration(m, () => (m.attached = true));
       b.status = 0;
       const gen = m.generation;
       await m.sleep(m.rng.range(m.opts.sapbrOpenDelayMs));

@@ -143,8 +143,7 @@ export function smtpft(m: Core, c: ExtendedCommand): Res {
   }
   // ftShortRate: the module confirms fewer bytes than asked; the host sends exactly those, the rest later.
   const cnf = n > 1 && m.rng.chance(m.opts.faults.ftShortRate) ? m.rng.int(1, n - 1) : n;
-  m.info([`+SMTPFT: 2,${cnf}`]);
-  m.expectCounted('ftdata', cnf, (bytes) => void ftChunk(m, st, bytes));
+  m.openData('ftdata', () => (m.noise(), m.info([`+SMTPFT: 2,${cnf}`])), cnf, (bytes) => void ftChunk(m, st, bytes));
   return DATA;
 }
 

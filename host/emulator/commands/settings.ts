@@ -192,11 +192,7 @@ export function smtpbody(m: Core, c: ExtendedCommand): Res {
   if (m.opts.dialect === 'sim900') {
     // Execution form (the manual writes it "AT+SMTPBODY=" and its example "AT+SMTPBODY").
     if (c.form !== 'exec' && !(c.form === 'write' && c.raw.trim() === '')) return ERR;
-    m.mode = 'prompt';
-    m.dataBuf = [];
-    m.dataLen = 0;
-    m.promptOverflow = false;
-    m.out.push(Buffer.from('\r\n> ', 'latin1'));
+    m.openData('prompt', () => m.out.push(Buffer.from('\r\n> ', 'latin1')));
     return DATA;
   }
   if (c.form !== 'write') return ERR;
@@ -204,14 +200,14 @@ export function smtpbody(m: Core, c: ExtendedCommand): Res {
   if (!p || p.length !== 1) return ERR;
   const len = intParam(p[0]);
   if (len === null || len < 1 || len > mx.body) return ERR;
-  m.unit('\r\nDOWNLOAD\r\n');
-  m.expectCounted('download', len, (b) => {
+  const done = (b: Buffer) => {
     if (!bodyValid(m, b)) m.final(ERR);
     else {
       m.email.body = b;
       m.final(OK);
     }
-  });
+  };
+  m.openData('download', () => (m.noise(), m.unit('\r\nDOWNLOAD\r\n')), len, done);
   return DATA;
 }
 
