@@ -130,20 +130,26 @@ t('AT+CREG / AT+CGREG: test, read, write n=0/1/2, URCs when registration changes
   }
 });
 
-t('registration takes registerDelayMs after power-on: status 2 (searching) meanwhile', async () => {
-  const w = await off({ registerDelayMs: 500, registration: 5 });
+t('registration takes registerDelayMs after power-on and AT+CFUN=1: status 2 (searching) meanwhile', async () => {
+  const w = await off({ registerDelayMs: 60000 });
   try {
     await w.cmd('AT+CREG?', info('+CREG: 0,2'));
     await w.cmd('AT+CGATT?', info('+CGATT: 0'));
     await w.cmd('AT+CGATT=1', ERRR); // CMEE 0: the +CME ERROR: 100 a SIM800L gave before registering
-    await w.cmd('AT+CREG=1', OKR);
-    await w.expect('\r\n+CREG: 5\r\n', 2000);
-    await w.cmd('AT+CGATT?', info('+CGATT: 1'));
-    await w.cmd('AT+CFUN=4', '\r\n+CREG: 0\r\n' + OKR);
-    await w.cmd('AT+CFUN=1', '\r\n+CREG: 2\r\n' + OKR);
-    await w.expect('\r\n+CREG: 5\r\n', 2000);
+    await w.cmd('AT+SAPBR=1,1', ERRR);
   } finally {
     w.close();
+  }
+  // (the radio off first: whether the registration after power-on was over or not, nothing of it is left)
+  const w2 = await off({ registerDelayMs: 200, registration: 5 });
+  try {
+    await w2.cmd('AT+CFUN=4', OKR);
+    await w2.cmd('AT+CREG=1', OKR);
+    await w2.cmd('AT+CFUN=1', '\r\n+CREG: 2\r\n' + OKR);
+    await w2.expect('\r\n+CREG: 5\r\n', 2000);
+    await w2.cmd('AT+CGATT?', info('+CGATT: 1'));
+  } finally {
+    w2.close();
   }
 });
 
