@@ -1,8 +1,7 @@
 // `npm run build`: each board's Storage modules in build/<board>/, checked by the Espruino guard, with their sizes
 // against the board's goals; then the published modules in build/modules/ (host/publish.ts). Run with tsx loaded (see package.json) so that boards and tools are TypeScript.
 import { buildAll, boardModules, goals } from './host/build.ts';
-import { buildPublished, writePublished, PUBLIC } from './host/publish.ts';
-import { moduleDeclarations } from './host/module-types.ts';
+import { publishAll } from './host/publish.ts';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const results = await buildAll(only.length ? only : undefined);
@@ -22,9 +21,6 @@ if (failed) {
   process.exit(1);
 }
 if (!only.length) {
-  const files = await buildPublished();
-  // with their TypeScript declarations (require("s9mail") typed, in the form of Espruino's own typings)
-  for (const p of PUBLIC) files[`${p.name}.d.ts`] = moduleDeclarations(p.name);
-  writePublished(files);
+  const files = await publishAll();
   console.log(`modules   ${Object.keys(files).map((f) => `${f} ${files[f].length}`).join(', ')}`);
 }

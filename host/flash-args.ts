@@ -16,6 +16,9 @@ export const USAGE = `usage: npm run flash -- --board <id> --port <serial path |
                       the espruino CLI with a pause after each write)
   --check             only compare the board's Storage with a fresh build (and --config): no upload, no reset
   --dry-run           print what would be sent and write it to a file; connect to nothing
+  --script <file.js>  your own script instead of the example app: the published modules it require()s (build/modules,
+                      after a modules/ folder beside the script) are found by the espruino CLI's module resolution,
+                      the whole is pretokenised (strings stay in flash) and stored as .bootcde, run at every power-up
 Builds the board into build/<id>/ and writes every file of it to the board's Storage (the s9* modules, the command
 table s9cmd, .bootcde), byte for byte; refuses when they do not fit the board's Storage. Then reads back each file's
 size and CRC32s from the board and fails on any difference or interpreter error. s9* files a previous flash left are
@@ -31,6 +34,7 @@ export interface FlashOptions {
   fast: boolean;
   dryRun: boolean;
   check: boolean;
+  script?: string;
 }
 
 export interface TcpPort {
@@ -38,7 +42,7 @@ export interface TcpPort {
   port: number;
 }
 
-const VALUE_OPTIONS = ['--board', '--port', '--baud', '--config'];
+const VALUE_OPTIONS = ['--board', '--port', '--baud', '--config', '--script'];
 const FLAG_OPTIONS = ['--fast', '--dry-run', '--check'];
 
 /** Parses the command line; every problem is a UsageError with a message that says what to do. */
@@ -86,6 +90,16 @@ export function parseArgs(argv: string[]): FlashOptions {
     opts.baud = Number(b);
   }
   if (seen['--config'] !== undefined) opts.config = seen['--config'];
+  if (seen['--script'] !== undefined) {
+    opts.script = seen['--script'];
+    let ok = false;
+    try {
+      ok = statSync(opts.script).isFile();
+    } catch (e) {
+      // (said below)
+    }
+    if (!ok) throw new UsageError(`--script ${opts.script}: no such file`);
+  }
   return opts;
 }
 

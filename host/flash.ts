@@ -13,9 +13,9 @@
 //     power-up: .bootcde runs `require("s9app").start(...)`, which starts the example app from mail.json.
 // `flash: done` only when every file checked out; any failure is one line starting with "flash: " and a non-zero
 // exit (2: the command line, the config file or the port; 1: the build, the upload or the check).
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Board } from '../boards/types';
 import { ROOT } from './boards';
 import { DEFAULT_BAUD, type FlashOptions, USAGE, UsageError, parseArgs, parseTcpPort, readMailConfig } from './flash-args';
@@ -25,6 +25,9 @@ import { type StorageFiles, eraseStaleSource, storageFiles, storageNeed, writeOr
 import { type Link, LinkError, openSerial, openTcp } from './flash-link';
 import { FlashFailure, type SessionResult, attach, checkOnly, pacedFlash, refuseFlooded, verifyAndBoot } from './flash-session';
 import { writeExpressions } from './flash-upload';
+import { pretokenise } from './pretokenise';
+import { cliBootCode } from './module-upload';
+import { publishAll } from './publish';
 
 export * from './flash-args';
 export * from './flash-cli';
@@ -76,7 +79,18 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const board = built.board;
-  const buildDir = relative(ROOT, boardDir(board.id));
+  let buildDir = relative(ROOT, boardDir(board.id));
+  if (opts.script) {
+    try {
+      const files = await scriptFiles(opts.script);
+      buildDir = relative(ROOT, files.dir);
+      built.files = files.files;
+      built.libraryBytes = files.files['.bootcde'].length;
+    } catch (e: any) {
+      console.error(`flash: --script ${opts.script}: ${oneLine(e)}`);
+      return 1;
+    }
+  }
   const files = storageFiles(built.files, mailJson);
   report(board, files, buildDir, opts.config, built.libraryBytes);
   const need = storageNeed(files);
@@ -92,6 +106,19 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`flash: ${oneLine(e)}${linuxHint(board, opts, oneLine(e))}`);
     return 1;
   }
+}
+
+/**
+ * --script: the user's script with the published modules it requires, found by the espruino CLI (a modules/ folder
+ * beside the script first, then build/modules), pretokenised by our pretokeniser (the CLI's own leaves long strings as
+ * text, and its Storage writes of pretokenised code fail on 2v29: docs/module-facts.md), as the one file .bootcde.
+ */
+async function scriptFiles(script: string): Promise<{ dir: string; files: { [name: string]: string } }> {
+  await publishAll();
+  const code = pretokenise(await cliBootCode(readFileSync(script, 'utf8'), false, [join(dirname(resolve(script)), 'modules')]));
+  const dir = mkdtempSync(join(tmpdir(), 'sim900-script-'));
+  writeFileSync(join(dir, '.bootcde'), code, 'latin1');
+  return { dir, files: { '.bootcde': code } };
 }
 
 /**

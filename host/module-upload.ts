@@ -78,13 +78,16 @@ export function upload(project: string, o: UploadOptions, timeoutMs: number, sto
 
 /**
  * What the CLI stores as .bootcde for `script` with "Save on Send: Direct to flash" (pretokenised or not): its code
- * with the modules the script requires, as the CLI writes it to the board's Storage.
+ * with the modules the script requires, as the CLI writes it to the board's Storage. `folders`: where modules are
+ * looked for before the published ones (MODULE_URL, in order).
  */
-export async function cliBootCode(script: string, pretokenise: boolean): Promise<string> {
+export async function cliBootCode(script: string, pretokenise: boolean, folders: string[] = []): Promise<string> {
   const project = makeProject(script);
   try {
-    const r = await upload(project, { saveOnSend: 1, pretokenise: pretokenise ? 1 : 0 }, 60000);
-    if (r.code !== 0 || /not found/i.test(r.stdout + r.stderr)) throw new Error(`the espruino CLI failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-1500)}`);
+    const r = await upload(project, { saveOnSend: 1, pretokenise: pretokenise ? 1 : 0, moduleUrl: [...folders, 'modules'].join('|') }, 60000);
+    const missing = /Module (\S+) not found/.exec(r.stdout + r.stderr);
+    if (missing) throw new Error(`the espruino CLI found no module ${missing[1]} (in ${[...folders, 'build/modules'].join(', ')})`);
+    if (r.code !== 0) throw new Error(`the espruino CLI failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-1500)}`);
     return readFileSync(join(project, 'out.js'), 'latin1');
   } finally {
     rmSync(project, { recursive: true, force: true });

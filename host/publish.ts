@@ -23,6 +23,7 @@ import { MODULES, buildModules } from './build';
 import { checkEspruino, formatViolations } from './guard';
 import { TABLE } from '../src/mail/table';
 import { charsetTables } from './charset-tables';
+import { moduleDeclarations } from './module-types';
 
 export interface PublicModule {
   name: string;
@@ -161,4 +162,13 @@ export function writePublished(files: { [file: string]: string }): void {
   mkdirSync(MODULES_DIR, { recursive: true });
   for (const f of readdirSync(MODULES_DIR)) if (!(f in files)) rmSync(join(MODULES_DIR, f));
   for (const f of Object.keys(files)) writeFileSync(join(MODULES_DIR, f), files[f]);
+}
+
+/** `npm run build`'s part: the published modules and their declarations written to build/modules/. */
+export async function publishAll(): Promise<{ [file: string]: string }> {
+  const files = await buildPublished();
+  // with their TypeScript declarations (require("s9mail") typed, in the form of Espruino's own typings)
+  for (const p of PUBLIC) files[`${p.name}.d.ts`] = moduleDeclarations(p.name);
+  writePublished(files);
+  return files;
 }

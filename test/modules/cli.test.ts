@@ -186,7 +186,7 @@ device.after(async () => {
   if (binary) await servers.stop();
 });
 
-(binary ? device : device.skip)('a ten-line script from a modules folder, sent to RAM and then direct to flash (pretokenised): each sends a mail through the emulator to the real SMTP server', async () => {
+(binary ? device : device.skip)('a ten-line script from a modules folder, sent by the CLI direct to flash (MODULES_WAYS=RAM,flash,flash pretokenised for the others), then by npm run flash --script: each sends a mail through the emulator to the real SMTP server', async () => {
   if (!socatAvailable()) return console.log('modules: no socat: the interpreter test is skipped');
   const dir = join(tmpdir(), `sim900-modcli-${process.pid}`);
   mkdirSync(join(dir, 'board'), { recursive: true });
@@ -218,7 +218,20 @@ device.after(async () => {
         rmSync(project, { recursive: true, force: true });
       }
     }
-    console.log(`modules: the CLI's uploads to ${binary} (${board.where}):\n  ${figures.join('\n  ')}`);
+    // npm run flash -- --script: the same script with the modules the CLI finds, pretokenised by us, as .bootcde
+    const project = makeProject(sendScript(`Serial1.setup(115200, {path: ${JSON.stringify(path)}});`, servers, 'from npm run flash --script'), []);
+    try {
+      const before = servers.smtp.received.length;
+      const r = await board.flash(['--board', 'linux', '--port', `tcp://127.0.0.1:${TELNET_PORT}`, '--fast', '--script', join(project, 'app.js')]);
+      assert.is(r.code, 0, r.out + r.err);
+      assert.match(r.out, /flash: done: 1 files/);
+      for (let i = 0; i < 200 && servers.smtp.received.length === before; i++) await new Promise((res) => setTimeout(res, 50));
+      assert.match(servers.smtp.received[before].raw.toString('latin1'), /Subject: from npm run flash --script/);
+      figures.push(`npm run flash --script: ${/\.bootcde +(\d+) bytes/.exec(r.out)![1]} bytes of .bootcde`);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+    console.log(`modules: the uploads to ${binary} (${board.where}):\n  ${figures.join('\n  ')}`);
   } finally {
     await board.close();
     await pty.close();

@@ -19,9 +19,9 @@ test('build/modules in the repository is what the build makes now (run `npm run 
   const listed = execFileSync('git', ['ls-files', 'build/modules'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
   assert.equal(listed, Object.keys(files).map((f) => `build/modules/${f}`).sort());
   for (const f of Object.keys(files)) {
-    const committed = execFileSync('git', ['show', `HEAD:build/modules/${f}`], { cwd: ROOT, encoding: 'latin1', maxBuffer: 1 << 24 });
+    const committed = execFileSync('git', ['show', `HEAD:build/modules/${f}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
     assert.ok(committed === files[f], `build/modules/${f} in the last commit differs from a fresh build`);
-    assert.ok(readFileSync(join(MODULES_DIR, f), 'latin1') === files[f], `build/modules/${f} on disk differs from a fresh build`);
+    assert.ok(readFileSync(join(MODULES_DIR, f), 'utf8') === files[f], `build/modules/${f} on disk differs from a fresh build`);
   }
 });
 
