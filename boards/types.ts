@@ -48,3 +48,9 @@ export function goals(b: Board): { storageBytes: number; idleJsVars: number; pea
     peakJsVars: vars === null ? Infinity : vars < 3000 ? 2000 : 2550,
   };
 }
+
+/**
+ * What the app needs of a board at run time (what .bootcde passes to start()): the wiring, without the build's facts.
+ * tx, rx, pwrkey, status and button may be left out where they are not wired.
+ */
+export type BoardWiring = Pick<Board, 'id' | 'serial' | 'baud' | 'rxBufferSize' | 'chunkBytes'> & Partial<Pick<Board, 'name' | 'tx' | 'rx' | 'path' | 'pwrkey' | 'status' | 'button'>>;

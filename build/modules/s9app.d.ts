@@ -10,7 +10,7 @@ declare module "s9app" {
     }
 
     export class App {
-        board: Board;
+        board: BoardWiring;
         /** the configuration given to start(), or null: mail.json is read when needed */
         conf: any;
         serial: any;
@@ -21,7 +21,7 @@ declare module "s9app" {
         mail: Mail | null;
         /** mail handler of the inbox: (msg, done) */
         onMail: ((msg: any, done: (err?: any) => void) => void) | null;
-        constructor(board: Board, conf: any);
+        constructor(board: BoardWiring, conf: any);
         on(ev: string, fn: Listener): App;
         emit(ev: string, a?: any, b?: any): void;
         /** Stores the alert, then answers (err, id); the worker sends it when it can. Returns a Promise without cb. */
@@ -48,7 +48,15 @@ declare module "s9app" {
      * Starts the app: (board, configuration, or nothing for Storage's mail.json). Sets up the serial port, the watchdog,
      * the button and the inbox timer, and sends what the outbox holds. Returns the app (also global.app).
      */
-    export function start(board: Board, config?: any): App | null;
+    export function start(board: BoardWiring, config?: any): App | null;
+
+    /**
+     * What the app needs of a board at run time (what .bootcde passes to start()): the wiring, without the build's facts.
+     * tx, rx, pwrkey, status and button may be left out where they are not wired.
+     */
+    export type BoardWiring = Pick<Board, 'id' | 'serial' | 'baud' | 'rxBufferSize' | 'chunkBytes'> & Partial<Pick<Board, 'name' | 'tx' | 'rx' | 'path' | 'pwrkey' | 'status' | 'button'>>;
+
+    export type Listener = (a?: any, b?: any) => void;
 
     /** What a board file says: the wiring to the SIM900, facts from Espruino's own board file, and the library's goals. */
     export interface Board {
@@ -88,8 +96,6 @@ declare module "s9app" {
             mime: boolean;
         };
     }
-
-    export type Listener = (a?: any, b?: any) => void;
 }
 
 declare function require(moduleName: "s9app"): typeof import("s9app");

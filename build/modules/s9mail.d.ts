@@ -130,7 +130,8 @@ declare module "s9mail" {
         /** Sends a mail (see smtp.ts); the result is {commands, attachmentBytes} once the module reports +SMTPSEND: 1. */
         sendMail(mail: any, cb?: Callback<any>): any;
         /** Logs in to POP3 (options.pop3 unless `account`); the result is the session's mailbox (see pop3.ts). */
-        pop3Login(account?: any, cb?: Callback<any>): any;
+        pop3Login(cb?: Callback<Mailbox>): any;
+        pop3Login(account: any, cb?: Callback<Mailbox>): any;
         /** Stops the engine: what is queued fails with E_CLOSED. */
         close(): void;
     }

@@ -1285,7 +1285,6 @@ var Mail = class {
   sendMail(mail, cb) {
     return this.q("s9smtp", mail, cb);
   }
-  /** Logs in to POP3 (options.pop3 unless `account`); the result is the session's mailbox (see pop3.ts). */
   pop3Login(account, cb) {
     if (typeof account == "function") cb = account, account = void 0;
     return this.q("s9pop3", account, cb);

@@ -14,7 +14,7 @@
 // Other keys: cc, bcc, emailTimeout, cid, apnUser, apnPassword, dialect, baud, path (Linux: the serial device),
 // retryBase/retryCap (ms, default 30 s / 30 min), watchdog (s, 0 = none; default 30 on boards), stallLimit (ms),
 // closeBearer (default true), modem: {simWait, registerWait, attachWait, poll, bauds}.
-import type { Board } from '../../boards/types';
+import type { BoardWiring as Board } from '../../boards/types';
 import type { Mail } from '../mail/client';
 
 declare const global: any;

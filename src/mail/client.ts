@@ -11,6 +11,7 @@ import { err, bad, type MailError } from '../errors';
 import { intParam, quote, promptText } from '../at/params';
 import { fields, payload, type Field } from './parse';
 import type { Engine, Command } from '../at/engine';
+import type { Mailbox } from './pop3';
 
 // what the other modules of the library take from this one (an import of this file is require("s9mail") there)
 export { err, bad } from '../errors';
@@ -498,7 +499,9 @@ export class Mail {
   }
 
   /** Logs in to POP3 (options.pop3 unless `account`); the result is the session's mailbox (see pop3.ts). */
-  pop3Login(account?: any, cb?: Callback<any>): any {
+  pop3Login(cb?: Callback<Mailbox>): any;
+  pop3Login(account: any, cb?: Callback<Mailbox>): any;
+  pop3Login(account?: any, cb?: Callback<Mailbox>): any {
     if (typeof account == 'function') (cb = account), (account = undefined);
     return this.job_('s9pop3', account, cb);
   }
