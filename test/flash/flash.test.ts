@@ -296,6 +296,40 @@ dry('--fast: the commands it would send, one at a time: reset(), the writes (the
   }
 });
 
+dry('--script: the script and the published modules it requires (resolved by the espruino CLI, a modules/ folder beside it first), pretokenised, as the one file .bootcde; a module nowhere to be found fails', async () => {
+  const dir = tmp('flash-script-');
+  try {
+    mkdirSync(join(dir, 'modules'));
+    writeFileSync(join(dir, 'modules', 'pumpctl.js'), 'exports.level = function () { return 12; };\n');
+    writeFileSync(join(dir, 'app.js'), 'var mail = require("s9mail"), pump = require("pumpctl");\nconsole.log("level " + pump.level());\n');
+    const r = await flash(['--board', 'linux', '--port', 'tcp://127.0.0.1:9', '--fast', '--dry-run', '--script', join(dir, 'app.js')]);
+    assert.is(r.code, 0, r.err + r.out);
+    const m = /--dry-run --fast: .*: (\S+upload\.js) \((\d+) commands, \d+ bytes\); nothing was connected/.exec(r.out);
+    assert.ok(m, r.out);
+    try {
+      const written = storageWrites(readFileSync(m![1], 'latin1'));
+      assert.equal(Object.keys(written), ['.bootcde']);
+      const code = written['.bootcde'].toString('latin1');
+      // the tools' module form for each module, pretokenised (a string is 0xd1 <length> <bytes>), the user's own
+      // module from its folder
+      assert.match(code, /Modules\.addCached\(\xd1\x06s9mail,/);
+      assert.match(code, /Modules\.addCached\(\xd1\x07pumpctl,/);
+      assert.ok(!/Modules\.addCached\(\xd1.s9(at|smtp|pop3),/.test(code), 'carried modules are not uploaded on their own');
+    } finally {
+      rmSync(join(m![1], '..'), { recursive: true, force: true });
+    }
+    writeFileSync(join(dir, 'bad.js'), 'require("nosuchmodule").go();\n');
+    const bad = await flash(['--board', 'linux', '--port', 'tcp://127.0.0.1:9', '--fast', '--dry-run', '--script', join(dir, 'bad.js')]);
+    assert.is(bad.code, 1, bad.out + bad.err);
+    assert.match(bad.err, /^flash: --script \S+bad\.js: the espruino CLI found no module nosuchmodule/m);
+    const none = await flash(['--board', 'linux', '--port', 'tcp://127.0.0.1:9', '--fast', '--dry-run', '--script', join(dir, 'missing.js')]);
+    assert.is(none.code, 2);
+    assert.match(none.err, /--script \S+missing\.js: no such file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 dry.run();
 
 // ---------------------------------------------------------------------------------------------------------------
