@@ -111,7 +111,8 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * --script: the user's script with the published modules it requires, found by the espruino CLI (a modules/ folder
  * beside the script first, then build/modules), pretokenised by our pretokeniser (the CLI's own leaves long strings as
- * text, and its Storage writes of pretokenised code fail on 2v29: docs/module-facts.md), as the one file .bootcde.
+ * text, and its Storage writes of pretokenised code failed over the Linux port's telnet console: README), as the one
+ * file .bootcde.
  */
 async function scriptFiles(script: string): Promise<{ dir: string; files: { [name: string]: string } }> {
   await publishAll();
