@@ -128,7 +128,7 @@ declare module "s9mail" {
          */
         bearer(op: string, cb?: Callback<any>): any;
         /** Sends a mail (see smtp.ts); the result is {commands, attachmentBytes} once the module reports +SMTPSEND: 1. */
-        sendMail(mail: any, cb?: Callback<any>): any;
+        sendMail(mail: MailMessage, cb?: Callback<SendResult>): any;
         /** Logs in to POP3 (options.pop3 unless `account`); the result is the session's mailbox (see pop3.ts). */
         pop3Login(cb?: Callback<Mailbox>): any;
         pop3Login(account: any, cb?: Callback<Mailbox>): any;
@@ -204,6 +204,38 @@ declare module "s9mail" {
         onDone?: (cmd: Command) => void;
     }
 
+    export interface MailMessage {
+        /** one address or a list (at most the module's limit of each kind) */
+        to?: Address | Address[];
+        cc?: Address | Address[];
+        bcc?: Address | Address[];
+        /** default options.from */
+        from?: Address;
+        subject?: string;
+        body?: string;
+        /** 'ASCII', 'UTF-8', or left out: UTF-8 when subject or body is not ASCII (then both travel as hex) */
+        charset?: string;
+        /**
+         * {name, data, type?}: data is a binary string, a Uint8Array or a {size, read(offset, length)} reader; or
+         * {name, file, type?}: a Storage file read in pieces. type 'text' (7bit, US-ASCII) or 'binary' (base64); default:
+         * binary unless the data is ASCII text.
+         */
+        attachment?: {
+            name: string;
+            data?: any;
+            file?: string;
+            type?: string;
+        };
+        /** (sent, total) in attachment bytes */
+        onProgress?: (sent: number, total: number) => void;
+    }
+
+    /** What a send reports: AT commands written for it and the attachment's size. */
+    export interface SendResult {
+        commands: number;
+        attachmentBytes: number;
+    }
+
     export type Sink = (chunk: string) => void;
 
     export interface Command {
@@ -238,6 +270,12 @@ declare module "s9mail" {
     }
 
     export type EngineCallback = (err: MailError | null, cmd?: Command) => void;
+
+    /** An address: "a@b.c", "Name <a@b.c>" or {address, name?}. */
+    export type Address = string | {
+        address: string;
+        name?: string;
+    };
 }
 
 declare function require(moduleName: "s9mail"): typeof import("s9mail");

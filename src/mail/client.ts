@@ -12,6 +12,7 @@ import { intParam, quote, promptText } from '../at/params';
 import { fields, payload, type Field } from './parse';
 import type { Engine, Command } from '../at/engine';
 import type { Mailbox } from './pop3';
+import type { MailMessage, SendResult } from './smtp';
 
 // what the other modules of the library take from this one (an import of this file is require("s9mail") there)
 export { err, bad } from '../errors';
@@ -494,7 +495,7 @@ export class Mail {
   }
 
   /** Sends a mail (see smtp.ts); the result is {commands, attachmentBytes} once the module reports +SMTPSEND: 1. */
-  sendMail(mail: any, cb?: Callback<any>): any {
+  sendMail(mail: MailMessage, cb?: Callback<SendResult>): any {
     return this.job_('s9smtp', mail, cb);
   }
 

@@ -10,12 +10,16 @@ export function crlf(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\n/g, '\r\n');
 }
 
+/** An address: "a@b.c", "Name <a@b.c>" or {address, name?}. */
+export type Address = string | { address: string; name?: string };
+
 export interface MailMessage {
-  to?: any;
-  cc?: any;
-  bcc?: any;
-  /** "a@b.c", "Name <a@b.c>" or {address, name}; default options.from */
-  from?: any;
+  /** one address or a list (at most the module's limit of each kind) */
+  to?: Address | Address[];
+  cc?: Address | Address[];
+  bcc?: Address | Address[];
+  /** default options.from */
+  from?: Address;
   subject?: string;
   body?: string;
   /** 'ASCII', 'UTF-8', or left out: UTF-8 when subject or body is not ASCII (then both travel as hex) */
