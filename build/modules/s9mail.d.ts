@@ -27,7 +27,8 @@ declare module "s9mail" {
     /** The text after "<prefix>:" and one space (the whole line when it does not start with prefix). */
     export function payload(line: string, prefix: string): string;
 
-    export type Callback<T> = (err: MailError | null, result?: T) => void;
+    /** Node style: `result` is there when `err` is null (undefined otherwise, as in Node's own callbacks). */
+    export type Callback<T> = (err: MailError | null, result: T) => void;
 
     export interface MailOptions {
         /** bearer profile used for e-mail (AT+EMAILCID), 1-3; default 1 */

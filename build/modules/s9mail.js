@@ -1315,10 +1315,11 @@ var Mail = class {
 var KEPT = /^EMAIL|^SMTPCS|^SAPBR|^RMAX|^OUT/;
 function connect(serial, options, cb) {
   const m = new Mail(serial, options);
+  const fail = cb;
   if (cb)
     m.at.resync(function(e) {
-      e ? cb(e) : m.limits(function(e2) {
-        e2 ? cb(e2) : cb(null, m);
+      e ? fail(e) : m.limits(function(e2) {
+        e2 ? fail(e2) : cb(null, m);
       }, true);
     });
   return m;

@@ -21,7 +21,8 @@ export { fields, payload } from './parse';
 
 const Storage = require('Storage');
 
-export type Callback<T> = (err: MailError | null, result?: T) => void;
+/** Node style: `result` is there when `err` is null (undefined otherwise, as in Node's own callbacks). */
+export type Callback<T> = (err: MailError | null, result: T) => void;
 
 export interface MailOptions {
   /** bearer profile used for e-mail (AT+EMAILCID), 1-3; default 1 */
@@ -323,7 +324,7 @@ export class Mail {
    * A final result "+NAME: <status>[,fields]" (or "+POP3OUT: <code>" instead): the fields after the status, or the
    * typed error it means.
    */
-  result_(name: string, fin: string, cb: Callback<any>): void {
+  result_(name: string, fin: string, cb: (e: MailError | null, r?: any) => void): void {
     const f: any[] = fields(fin.substr(fin.indexOf(':') + 1));
     const n = f[0];
     const out = !fin.indexOf('+POP3OUT:') && name != 'POP3OUT';
@@ -544,10 +545,12 @@ const KEPT = /^EMAIL|^SMTPCS|^SAPBR|^RMAX|^OUT/;
  */
 export function connect(serial: any, options?: MailOptions, cb?: Callback<Mail>): Mail {
   const m = new Mail(serial, options);
+  // (a failure has no client to pass)
+  const fail = cb as (e: MailError) => void;
   if (cb)
     m.at.resync(function (e) {
-      e ? cb(e) : m.limits(function (e2: any) {
-        e2 ? cb(e2) : cb(null, m);
+      e ? fail(e) : m.limits(function (e2: any) {
+        e2 ? fail(e2) : cb(null, m);
       }, true);
     });
   return m;

@@ -14,8 +14,7 @@ require("s9mail").connect(Serial1, {
   if (err || !mail) return console.log("modem: " + (err ? err.code : "no client"));
   mail.sendMail({ to: "ops@example.org", subject: "Tank 3 low", body: "Level 12 %" }, function (err, res) {
     console.log(err ? "not sent: " + err.code + " " + err.message : "sent with " + res.commands + " AT commands");
-    // (pop3Login's first argument may be the account: a callback in its place is not typed from the declarations)
-    mail.pop3Login(function (err: MailError | null, box?: Mailbox) {
+    mail.pop3Login(function (err: MailError | null, box: Mailbox) {
       if (err || !box) return mail.close();
       box.count().then(function (n: { count: number }) {
         console.log(n.count + " mails");
