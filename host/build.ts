@@ -38,6 +38,23 @@ export const MODULES: ModuleSpec[] = [
   { name: 's9inbox', entry: 'src/app/inbox.ts', what: 'inbox polling', needs: 'inbox' },
 ];
 
+/** A module published for the Espruino tools (build/modules/, host/publish.ts). */
+export interface PublicModule {
+  name: string;
+  /** private modules it carries (loaded per job) */
+  carries: string[];
+  /** Storage data files it carries as literals and writes to Storage when it loads (if Storage lacks them) */
+  data: { [file: string]: () => string };
+  what: string;
+}
+
+export const PUBLIC: PublicModule[] = [
+  { name: 's9mail', carries: ['s9at', 's9smtp', 's9pop3'], data: { s9cmd: () => TABLE }, what: 'e-mail through a SIMCom SIM900/SIM800: SMTP send, POP3, the GPRS bearer, every command of the manual' },
+  { name: 's9mime', carries: [], data: { s9cs: charsetTables }, what: 'streaming MIME reader for mails read over POP3' },
+  // (the MIME reader is carried, not required: loaded for a poll only, as on the flashed build)
+  { name: 's9app', carries: ['s9box', 's9inbox', 's9mime'], data: { s9cs: charsetTables }, what: 'IoT mail alerts: a persistent outbox and inbox polling (uses s9mail; carries the MIME reader)' },
+];
+
 /** Every module's entry, whichever the board carries: an import of one is never bundled into another. */
 const ALL_ENTRIES = (): { [name: string]: string } => Object.fromEntries(MODULES.map((m) => [m.name, m.entry]));
 

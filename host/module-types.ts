@@ -7,9 +7,9 @@
 import ts from 'typescript';
 import { basename, join } from 'node:path';
 import { ROOT } from './boards';
-import { MODULES } from './build';
+import { MODULES, PUBLIC } from './build';
 
-export const PUBLIC_MODULES = ['s9mail', 's9mime', 's9app'];
+export const PUBLIC_MODULES = PUBLIC.map((p) => p.name);
 
 /** Types users need that the entry does not export: a class of a private module, given as an interface. */
 const EXTRAS: { [name: string]: { file: string; name: string }[] } = {

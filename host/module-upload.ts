@@ -9,8 +9,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, FIRMWARE, guardSource, runCli, type RunResult } from './flash-cli';
-import type { TcpPort } from './flash-args';
+import { CLI, boardJson, guardSource, runCli, type RunResult } from './flash-cli';
+import { parseTcpPort, type TcpPort } from './flash-args';
+import { loadBoard } from './boards';
 import { MODULES_DIR } from './publish';
 
 export interface UploadOptions {
@@ -46,11 +47,10 @@ export function makeProject(script: string, modules?: string[]): string {
 
 /** The CLI's argv for sending `project`/app.js; the board JSON and the net guard are written into the project. */
 export function uploadArgv(project: string, o: UploadOptions): string[] {
-  const board = { BOARD: 'LINUX', VERSION: FIRMWARE, info: { name: 'Linux', binary_version: FIRMWARE, builtin_modules: ['Storage'] } };
-  writeFileSync(join(project, 'board.json'), JSON.stringify(board));
+  writeFileSync(join(project, 'board.json'), JSON.stringify(boardJson(loadBoard('linux'))));
   const allow = (o.allow || []).slice();
-  const tcp = o.port && /^tcp:\/\/([^:/]+):(\d+)$/.exec(o.port);
-  if (tcp) allow.push({ host: tcp[1], port: Number(tcp[2]) });
+  const tcp = o.port ? parseTcpPort(o.port) : null;
+  if (tcp) allow.push(tcp);
   writeFileSync(join(project, 'net-guard.cjs'), guardSource(allow));
   const pairs = [
     'ENV_ON_CONNECT=false',

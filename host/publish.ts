@@ -5,8 +5,8 @@
 // The tools find every `require("X")` in the code they send and upload X as Modules.addCached("X", function(){...}),
 // evaluated at once. The library loads its per-job modules (s9smtp for a send, s9pop3 for a log-in, ...) only while a
 // job needs them and drops them after; uploaded that way they would all be alive from the start and, once dropped,
-// gone. So a public module carries its private modules as functions (code kept in flash when the upload is saved to
-// flash) and the data files it reads from Storage as string literals:
+// gone. So a public module carries its private modules in one function that makes the one asked for (code kept in
+// flash when the upload is saved to flash), and the data files it reads from Storage as string literals:
 //   * require() of a carried module goes through $c(name, 1), which adds it to the module cache from the carried
 //     function when it is not there (the tools never see the name, so they do not upload it);
 //   * Modules.removeCached goes through $c(name, 2) ($d without carried modules), which drops only what can be loaded
@@ -19,27 +19,11 @@ import * as acorn from 'acorn';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './boards';
-import { MODULES, buildModules } from './build';
+import { MODULES, PUBLIC, buildModules, type PublicModule } from './build';
+
+export { PUBLIC };
 import { checkEspruino, formatViolations } from './guard';
-import { TABLE } from '../src/mail/table';
-import { charsetTables } from './charset-tables';
 import { moduleDeclarations } from './module-types';
-
-export interface PublicModule {
-  name: string;
-  /** private modules it carries (loaded per job) */
-  carries: string[];
-  /** Storage data files it carries as literals and writes to Storage when it loads (if Storage lacks them) */
-  data: { [file: string]: () => string };
-  what: string;
-}
-
-export const PUBLIC: PublicModule[] = [
-  { name: 's9mail', carries: ['s9at', 's9smtp', 's9pop3'], data: { s9cmd: () => TABLE }, what: 'e-mail through a SIMCom SIM900/SIM800: SMTP send, POP3, the GPRS bearer, every command of the manual' },
-  { name: 's9mime', carries: [], data: { s9cs: charsetTables }, what: 'streaming MIME reader for mails read over POP3' },
-  // (the MIME reader is carried, not required: loaded for a poll only, as on the flashed build)
-  { name: 's9app', carries: ['s9box', 's9inbox', 's9mime'], data: { s9cs: charsetTables }, what: 'IoT mail alerts: a persistent outbox and inbox polling (uses s9mail; carries the MIME reader)' },
-];
 
 export const MODULES_DIR = join(ROOT, 'build', 'modules');
 
@@ -88,13 +72,12 @@ export function publishedSource(p: PublicModule, code: { [name: string]: string 
   const nl = minified ? '' : '\n';
   const parts: string[] = [];
   parts.push(`/* ${p.name} ${VERSION}: ${p.what}. sim900-mail, MIT licence. Page: docs/modules/${p.name}.md${p.carries.length ? `; carries ${p.carries.join(', ')}` : ''} */\n`);
+  // (the readable build: the same code, with a comment above each part the library did not write)
+  const note = (text: string): string => (minified ? '' : `// ${text}\n`);
   for (const f of Object.keys(p.data)) {
     // (in a function: the literal is in RAM only while it is compared or written)
-    parts.push(
-      minified
-        ? `(function(){var S=require("Storage"),t=${jsString(p.data[f]())};if(S.read("${f}")!==t&&!S.write("${f}",t))throw new Error("${p.name}: Storage is full, ${f} needs "+t.length+" bytes")})();\n`
-        : `// the ${f} data file, written to Storage when it is not there (or differs)\n(function () {\n  var S = require("Storage"), t = ${jsString(p.data[f]())};\n  if (S.read("${f}") !== t && !S.write("${f}", t)) throw new Error("${p.name}: Storage is full, ${f} needs " + t.length + " bytes");\n})();\n`,
-    );
+    parts.push(note(`the ${f} data file, written to Storage when it is not there (or differs)`));
+    parts.push(`(function(){var S=require("Storage"),t=${jsString(p.data[f]())};if(S.read("${f}")!==t&&!S.write("${f}",t))throw new Error("${p.name}: Storage is full, ${f} needs "+t.length+" bytes")})();\n`);
   }
   const own = rewrite(code[p.name], p.carries).trim() + '\n';
   if (p.carries.length) {
@@ -113,6 +96,7 @@ export function publishedSource(p: PublicModule, code: { [name: string]: string 
       }
       return `n=="${c}"?function(){${nl}${body.trim()}${nl}}`;
     });
+    parts.push(note('$c(name): the carried module\'s function; $c(name, 1): require() it, added to the module cache first; $c(name, 2): drop it'));
     parts.push(
       `function $c(n,o){var f=${fns.join(':' + nl)}:0;${nl}` +
         `if(o==2){if(f||require("Storage").read(n)!==undefined)Modules.removeCached(n);return}${nl}` +
@@ -120,15 +104,12 @@ export function publishedSource(p: PublicModule, code: { [name: string]: string 
         `return o?require(n):f}\n`,
     );
   } else if (/\$d\(/.test(own)) {
+    parts.push(note('only what can be loaded again is dropped (a module the tools uploaded stays)'));
     parts.push(`function $d(n){if(require("Storage").read(n)!==undefined)Modules.removeCached(n)}\n`);
   }
   parts.push(own);
-  // known by its own name too when the tools cached it under another (a URL): its carried modules require it by name
-  parts.push(
-    minified
-      ? `if(Modules.getCached().indexOf("${p.name}")<0){global.$x=exports;Modules.addCached("${p.name}","module.exports=$x");delete global.$x}\n`
-      : `// known by its own name too when the tools cached it under another (a URL): what it carries requires it by name\nif (Modules.getCached().indexOf("${p.name}") < 0) {\n  global.$x = exports;\n  Modules.addCached("${p.name}", "module.exports=$x");\n  delete global.$x;\n}\n`,
-  );
+  parts.push(note('known by its own name too when the tools cached it under another (a URL): what it carries requires it by name'));
+  parts.push(`if(Modules.getCached().indexOf("${p.name}")<0){global.$x=exports;Modules.addCached("${p.name}","module.exports=$x");delete global.$x}\n`);
   return parts.join('');
 }
 

@@ -1,9 +1,7 @@
 /* s9mail 0.1.0: e-mail through a SIMCom SIM900/SIM800: SMTP send, POP3, the GPRS bearer, every command of the manual. sim900-mail, MIT licence. Page: docs/modules/s9mail.md; carries s9at, s9smtp, s9pop3 */
 // the s9cmd data file, written to Storage when it is not there (or differs)
-(function () {
-  var S = require("Storage"), t = "\nEMAILCID rq cid:i1-3\nEMAILTO rq timeout:i10-120\nEMAILSSL r type:i0-2\nSMTPSRV rq host:s50 port:i1-65535\nSMTPAUTH rq auth:i0-1 user:s32 password:s32\nSMTPFROM rq address:s48 name:s48\nSMTPRCPT rmq type:i0-2 index:i0-4 address:s48 name:s48\nSMTPSUB rxq subject:s100\nSMTPBODY pq body:s4096\nSMTPFILE rq type:i0-2 name:s48 encoding:i0-1\nSMTPSEND f\nSMTPFT - length:i0-1460\nSMTPCS rq charset:s10\nPOP3SRV rq host:s50 user:s32 password:s32 port:i1-65535\nPOP3IN f\nPOP3NUM fo\nPOP3LIST fo n:i1-65535\nPOP3UIDL fo n:i1-65535\nPOP3CMD fo type:i1-4 n:i1-65535 lines:i0-65535\nPOP3READ o length:i1-1460\nPOP3DEL fo n:i1-65535\nPOP3RSET fo/POP3REST\nPOP3OUT f\nSAPBR - cmd:i0-5 cid:i1-3 tag:s16 value:s64\n*61 NETWORK network error (is the GPRS bearer open?)\n*62 DNS DNS could not resolve the % server\n*63 CONNECT TCP connection to the % server failed\n*64 TIMEOUT the % server did not answer within AT+EMAILTO\n*65 SERVER the % server answered with an error\nS66 NOT_AUTHENTICATED the SMTP server requires authentication\nS67 AUTH_FAILED SMTP authentication failed: user name or password may be wrong\nS68 BAD_RECIPIENT the SMTP server refused a recipient\nP66 LOGIN_REJECTED the POP3 server rejects the log-in\nP67 USER incorrect POP3 user name\nP68 PASSWORD incorrect POP3 user name or password\nP69 READ_TIMEOUT reading the POP3 data timed out\n";
-  if (S.read("s9cmd") !== t && !S.write("s9cmd", t)) throw new Error("s9mail: Storage is full, s9cmd needs " + t.length + " bytes");
-})();
+(function(){var S=require("Storage"),t="\nEMAILCID rq cid:i1-3\nEMAILTO rq timeout:i10-120\nEMAILSSL r type:i0-2\nSMTPSRV rq host:s50 port:i1-65535\nSMTPAUTH rq auth:i0-1 user:s32 password:s32\nSMTPFROM rq address:s48 name:s48\nSMTPRCPT rmq type:i0-2 index:i0-4 address:s48 name:s48\nSMTPSUB rxq subject:s100\nSMTPBODY pq body:s4096\nSMTPFILE rq type:i0-2 name:s48 encoding:i0-1\nSMTPSEND f\nSMTPFT - length:i0-1460\nSMTPCS rq charset:s10\nPOP3SRV rq host:s50 user:s32 password:s32 port:i1-65535\nPOP3IN f\nPOP3NUM fo\nPOP3LIST fo n:i1-65535\nPOP3UIDL fo n:i1-65535\nPOP3CMD fo type:i1-4 n:i1-65535 lines:i0-65535\nPOP3READ o length:i1-1460\nPOP3DEL fo n:i1-65535\nPOP3RSET fo/POP3REST\nPOP3OUT f\nSAPBR - cmd:i0-5 cid:i1-3 tag:s16 value:s64\n*61 NETWORK network error (is the GPRS bearer open?)\n*62 DNS DNS could not resolve the % server\n*63 CONNECT TCP connection to the % server failed\n*64 TIMEOUT the % server did not answer within AT+EMAILTO\n*65 SERVER the % server answered with an error\nS66 NOT_AUTHENTICATED the SMTP server requires authentication\nS67 AUTH_FAILED SMTP authentication failed: user name or password may be wrong\nS68 BAD_RECIPIENT the SMTP server refused a recipient\nP66 LOGIN_REJECTED the POP3 server rejects the log-in\nP67 USER incorrect POP3 user name\nP68 PASSWORD incorrect POP3 user name or password\nP69 READ_TIMEOUT reading the POP3 data timed out\n";if(S.read("s9cmd")!==t&&!S.write("s9cmd",t))throw new Error("s9mail: Storage is full, s9cmd needs "+t.length+" bytes")})();
+// $c(name): the carried module's function; $c(name, 1): require() it, added to the module cache first; $c(name, 2): drop it
 function $c(n,o){var f=n=="s9at"?function(){
 // src/errors.ts
 function err(code, message, extra) {
@@ -1326,8 +1324,4 @@ function connect(serial, options, cb) {
 }
 exports.Mail=Mail;exports.bad=bad;exports.codeError=codeError;exports.connect=connect;exports.err=err;exports.fields=fields;exports.hex=hex;exports.later=later;exports.payload=payload;exports.promptText=promptText;exports.quote=quote;exports.run=run;exports.scan=scan;
 // known by its own name too when the tools cached it under another (a URL): what it carries requires it by name
-if (Modules.getCached().indexOf("s9mail") < 0) {
-  global.$x = exports;
-  Modules.addCached("s9mail", "module.exports=$x");
-  delete global.$x;
-}
+if(Modules.getCached().indexOf("s9mail")<0){global.$x=exports;Modules.addCached("s9mail","module.exports=$x");delete global.$x}
